@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from .models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
+
+REPORT_FILTERS = ["report__year", "report__department", "report__status"]
+REPORT_SEARCH = ["report__department__name"]
+
+
+class ReportLineAdmin(admin.ModelAdmin):
+    list_filter = REPORT_FILTERS
+    search_fields = REPORT_SEARCH
+    list_select_related = ["report__department"]
+
+
+@admin.register(IncomeLine)
+class IncomeLineAdmin(ReportLineAdmin):
+    list_display = ["report", "source", "description", "budget", "actual"]
+    list_filter = [*REPORT_FILTERS, "source"]
+
+
+@admin.register(ExpenditureLine)
+class ExpenditureLineAdmin(ReportLineAdmin):
+    list_display = ["report", "nature", "fund_source", "description", "budget", "actual"]
+    list_filter = [*REPORT_FILTERS, "nature", "fund_source"]
+
+
+@admin.register(ThreePublicLine)
+class ThreePublicLineAdmin(ReportLineAdmin):
+    list_display = ["report", "kind", "budget", "actual", "previous_actual", "count"]
+    list_filter = [*REPORT_FILTERS, "kind"]
+
+
+@admin.register(Project)
+class ProjectAdmin(ReportLineAdmin):
+    list_display = ["name", "report", "fund_source", "budget", "actual"]
+    search_fields = [*REPORT_SEARCH, "name"]

@@ -1,0 +1,128 @@
+"""The arithmetic of a report's money: totals, shares and rates over plain Decimals.
+
+No Django here: selectors sum the stored lines and hand the sums to these functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+HUNDRED = Decimal("100")
+
+
+def money(value: Decimal | int | str) -> Decimal:
+    """An amount in 万元 rounded to two places."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def rate_pct(actual: Decimal, budget: Decimal) -> Decimal | None:
+    """Execution or completion rate in percent (actual ÷ budget), half-up to two places.
+
+    None when there is no budget to measure against.
+    """
+    if not budget:
+        return None
+    return (actual / budget * HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def shares_pct(parts: Sequence[Decimal]) -> list[Decimal | None]:
+    """Each part's share of their sum, in percent, adding up to exactly 100.00.
+
+    As the reference report does (and Chinese financial statements commonly do), every
+    share but the last is cut to two places and the last takes the remainder (尾差计入末项):
+    1846.37 and 114.80 of 1961.17 give 94.14 and 5.86.
+    """
+    whole = sum(parts, ZERO)
+    if not whole:
+        return [None] * len(parts)
+    shares = [(part / whole * HUNDRED).quantize(CENT, rounding=ROUND_DOWN) for part in parts[:-1]]
+    return [*shares, HUNDRED - sum(shares, ZERO)]
+
+
+@dataclass(frozen=True)
+class Amounts:
+    """A budget (全年预算数) and what was spent or received against it (全年执行数)."""
+
+    budget: Decimal = ZERO
+    actual: Decimal = ZERO
+
+    def __add__(self, other: Amounts) -> Amounts:
+        return Amounts(self.budget + other.budget, self.actual + other.actual)
+
+    @property
+    def rate_pct(self) -> Decimal | None:
+        return rate_pct(self.actual, self.budget)
+
+
+@dataclass(frozen=True)
+class ThreePublicAmounts:
+    """三公经费: budget, this year's 决算 and last year's 决算."""
+
+    budget: Decimal = ZERO
+    actual: Decimal = ZERO
+    previous_actual: Decimal = ZERO
+
+    def __add__(self, other: ThreePublicAmounts) -> ThreePublicAmounts:
+        return ThreePublicAmounts(
+            self.budget + other.budget,
+            self.actual + other.actual,
+            self.previous_actual + other.previous_actual,
+        )
+
+    @property
+    def rate_pct(self) -> Decimal | None:
+        """完成预算的 …%: this year's 决算 against the budget."""
+        return rate_pct(self.actual, self.budget)
+
+    @property
+    def change(self) -> Decimal:
+        """比上年增减: negative when spending fell."""
+        return self.actual - self.previous_actual
+
+
+@dataclass(frozen=True)
+class BudgetFigures:
+    """Every money figure of a report, derived from the sums of its stored lines."""
+
+    income_total: Decimal
+    income_fiscal: Decimal
+    personnel: Amounts
+    public_operating: Amounts
+    project: Amounts
+    fiscal_funds: Amounts
+    other_funds: Amounts
+    three_public: ThreePublicAmounts
+
+    @property
+    def income_fiscal_share_pct(self) -> Decimal | None:
+        return shares_pct([self.income_fiscal, self.income_total - self.income_fiscal])[0]
+
+    @property
+    def basic(self) -> Amounts:
+        """基本支出 = 人员经费 + 公用经费."""
+        return self.personnel + self.public_operating
+
+    @property
+    def expenditure(self) -> Amounts:
+        """Total spending: 基本支出 + 项目支出."""
+        return self.basic + self.project
+
+    @property
+    def basic_share_pct(self) -> Decimal | None:
+        return shares_pct([self.basic.actual, self.project.actual])[0]
+
+    @property
+    def project_share_pct(self) -> Decimal | None:
+        return shares_pct([self.basic.actual, self.project.actual])[1]
+
+    @property
+    def personnel_share_pct(self) -> Decimal | None:
+        return shares_pct([self.personnel.actual, self.public_operating.actual])[0]
+
+    @property
+    def public_operating_share_pct(self) -> Decimal | None:
+        return shares_pct([self.personnel.actual, self.public_operating.actual])[1]

@@ -1,0 +1,83 @@
+"""Who reports: departments, their organisational units, and the users who belong to them."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Department(models.Model):
+    """A 部门/单位 that files one self-assessment a year."""
+
+    name = models.CharField(_("部门名称"), max_length=100, unique=True)
+    code = models.CharField(_("部门编码"), max_length=32, unique=True)
+    short_name = models.CharField(
+        _("简称"),
+        max_length=100,
+        blank=True,
+        help_text=_("正文句子中使用的名称，如“浏阳市人大常委会”；不填则使用部门名称。"),
+    )
+    reporting_unit = models.CharField(
+        _("报告单位（盖章）"),
+        max_length=100,
+        help_text=_("封面“单位名称（盖章）”处的单位，如“浏阳市人大常委会办公室”。"),
+    )
+    region = models.CharField(_("所属地区"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class OrgUnit(models.Model):
+    """An organisational unit of a department (a committee, an office, a subordinate unit)."""
+
+    class Kind(models.TextChoices):
+        SPECIAL_COMMITTEE = "special_committee", _("专门委员会")
+        ADMINISTRATIVE_OFFICE = "administrative_office", _("办事机构")
+        WORKING_BODY = "working_body", _("工作机构")
+        SUBORDINATE_UNIT = "subordinate_unit", _("二级机构")
+
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="org_units", verbose_name=_("部门")
+    )
+    kind = models.CharField(_("机构类别"), max_length=32, choices=Kind.choices)
+    name = models.CharField(_("机构名称"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("内设机构")
+        verbose_name_plural = _("内设机构")
+        ordering = ["department", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "kind", "name"], name="org_unit_unique_name_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_kind_display()}）"
+
+
+class User(AbstractUser):
+    """A person who signs in; clerks belong to the department whose reports they fill."""
+
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("所属部门"),
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")

@@ -1,0 +1,21 @@
+"""Load the reference report (浏阳市人大常委会 2022) and one demo user per role."""
+
+from django.core.management.base import BaseCommand
+
+from reports.services import demo_load
+
+ROLE_NAMES = {"clerk": "填报员", "reviewer": "审核人", "auditor": "审计员", "admin": "管理员"}
+
+
+class Command(BaseCommand):
+    help = "载入演示数据：浏阳市人大常委会机关 2022 年部门整体支出绩效自评报告及各角色演示用户。"
+
+    def handle(self, *args, **options):
+        result = demo_load()
+        state = "已载入" if result.changed else "已是最新，未作改动"
+        self.stdout.write(self.style.SUCCESS(f"演示数据{state}：{result.report}"))
+        self.stdout.write("演示用户（仅供演示，请勿用于正式环境）：")
+        for user in result.users:
+            self.stdout.write(
+                f"  {ROLE_NAMES[user.role]:<4} 用户名 {user.username:<9} 密码 {user.password}"
+            )

@@ -1,0 +1,192 @@
+"""Code that writes reports."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from budgets.models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
+from departments.models import Department, OrgUnit
+from perfeval.records import record_sync
+from scoring.models import GroupResult, Indicator, IndicatorResult
+from scoring.services import standard_framework_load
+
+from . import demo_data
+from .models import Report
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    password: str
+    role: str
+
+
+@dataclass(frozen=True)
+class DemoLoadResult:
+    report: Report
+    users: list[DemoUser]
+    changed: bool
+
+
+@transaction.atomic
+def demo_load() -> DemoLoadResult:
+    """Load the reference report (浏阳市人大常委会 2022) completely.
+
+    Running it twice changes nothing; running it after edits restores the published report.
+    """
+    changes = []
+    framework = standard_framework_load()
+
+    department, changed = record_sync(
+        Department,
+        lookup={"name": demo_data.DEPARTMENT["name"]},
+        values={k: v for k, v in demo_data.DEPARTMENT.items() if k != "name"},
+    )
+    changes.append(changed)
+    for order, (kind, name) in enumerate(demo_data.ORG_UNITS, start=1):
+        changes.append(
+            record_sync(
+                OrgUnit,
+                lookup={"department": department, "kind": kind, "name": name},
+                values={"order": order},
+            )[1]
+        )
+
+    report, changed = record_sync(
+        Report,
+        lookup={"department": department, "year": demo_data.YEAR},
+        values={
+            "framework": framework,
+            "report_date": demo_data.REPORT_DATE,
+            **demo_data.NARRATIVE,
+        },
+    )
+    changes.append(changed)
+
+    changes.append(
+        _replace_lines(
+            report,
+            IncomeLine,
+            [
+                {"source": source, "actual": actual, "description": description, "order": order}
+                for order, (source, actual, description) in enumerate(demo_data.INCOME_LINES, 1)
+            ],
+        )
+    )
+    changes.append(
+        _replace_lines(
+            report,
+            ExpenditureLine,
+            [
+                {"nature": nature, "budget": budget, "actual": actual, "order": order}
+                for order, (nature, budget, actual) in enumerate(demo_data.EXPENDITURE_LINES, 1)
+            ],
+        )
+    )
+    changes.append(
+        _replace_lines(
+            report,
+            ThreePublicLine,
+            [
+                {
+                    "kind": kind,
+                    "budget": budget,
+                    "actual": actual,
+                    "previous_actual": previous,
+                    "count": count,
+                }
+                for kind, budget, actual, previous, count in demo_data.THREE_PUBLIC_LINES
+            ],
+        )
+    )
+    changes.append(_replace_lines(report, Project, demo_data.PROJECTS))
+    changes.append(_results_sync(report))
+    users = _demo_users_sync(department)
+    return DemoLoadResult(report=report, users=users, changed=any(changes))
+
+
+def _replace_lines(report: Report, model, rows: list[dict]) -> bool:
+    """Make the report's lines of ``model`` exactly ``rows``; leave them alone when they match."""
+    existing = list(model.objects.filter(report=report).order_by("pk"))
+    fields = sorted({field for row in rows for field in row})
+    if len(existing) == len(rows) and all(
+        all(getattr(line, field) == row.get(field) for field in fields)
+        for line, row in zip(existing, rows, strict=True)
+    ):
+        return False
+    model.objects.filter(report=report).delete()
+    for row in rows:
+        line = model(report=report, **row)
+        line.full_clean()
+        line.save()
+    return True
+
+
+def _results_sync(report: Report) -> bool:
+    indicators = {
+        (node.parent.parent.name, node.parent.name, node.name): node
+        for node in Indicator.objects.filter(
+            framework=report.framework, level=Indicator.Level.THIRD
+        ).select_related("parent__parent")
+    }
+    groups = {
+        (node.parent.name, node.name): node
+        for node in Indicator.objects.filter(
+            framework=report.framework, level=Indicator.Level.SECOND
+        ).select_related("parent")
+    }
+    changes = []
+    for level1, level2, level3, target, actual, score, deviation in demo_data.INDICATOR_RESULTS:
+        changes.append(
+            record_sync(
+                IndicatorResult,
+                lookup={"report": report, "indicator": indicators[(level1, level2, level3)]},
+                values={"target": target, "actual": actual, "score": score, "deviation": deviation},
+            )[1]
+        )
+    for level1, level2, score in demo_data.GROUP_SCORES:
+        changes.append(
+            record_sync(
+                GroupResult,
+                lookup={"report": report, "indicator": groups[(level1, level2)]},
+                values={"score": score, "deviation": ""},
+            )[1]
+        )
+    seeded_rows = [indicators[row[:3]].pk for row in demo_data.INDICATOR_RESULTS]
+    seeded_groups = [groups[row[:2]].pk for row in demo_data.GROUP_SCORES]
+    stale_rows, _ = (
+        IndicatorResult.objects.filter(report=report).exclude(indicator__in=seeded_rows).delete()
+    )
+    stale_groups, _ = (
+        GroupResult.objects.filter(report=report).exclude(indicator__in=seeded_groups).delete()
+    )
+    return any(changes) or bool(stale_rows or stale_groups)
+
+
+def _demo_users_sync(department: Department) -> list[DemoUser]:
+    User = get_user_model()
+    users = []
+    for username, password, name, role, is_staff, is_superuser, member in demo_data.DEMO_USERS:
+        values = {
+            "first_name": name,
+            "is_staff": is_staff,
+            "is_superuser": is_superuser,
+            "department": department if member else None,
+        }
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, **values)
+            user.set_password(password)
+            user.save()
+        else:
+            changed = [field for field, value in values.items() if getattr(user, field) != value]
+            for field in changed:
+                setattr(user, field, values[field])
+            if not user.check_password(password):
+                user.set_password(password)
+                changed.append("password")
+            if changed:
+                user.save(update_fields=changed)
+        users.append(DemoUser(username=username, password=password, role=role))
+    return users
