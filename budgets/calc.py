@@ -5,8 +5,8 @@ No Django here: selectors sum the stored lines and hand the sums to these functi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 ZERO = Decimal("0.00")
@@ -84,22 +84,67 @@ class ThreePublicAmounts:
         return self.actual - self.previous_actual
 
 
+# Codes shared with the models' choices (a test keeps them equal).
+PERSONNEL, PUBLIC_OPERATING, PROJECT = "personnel", "public_operating", "project"
+FISCAL, OTHER = "fiscal", "other"
+GENERAL_BUDGET = "general_budget"
+FISCAL_INCOME_SOURCES = (GENERAL_BUDGET, "government_fund", "state_capital")
+
+
+@dataclass(frozen=True)
+class ThreePublicItem:
+    """One 三公经费 line as the narrative reads it."""
+
+    kind: str
+    label: str
+    amounts: ThreePublicAmounts
+    count: int | None = None
+
+
 @dataclass(frozen=True)
 class BudgetFigures:
     """Every money figure of a report, derived from the sums of its stored lines."""
 
-    income_total: Decimal
-    income_fiscal: Decimal
-    personnel: Amounts
-    public_operating: Amounts
-    project: Amounts
-    fiscal_funds: Amounts
-    other_funds: Amounts
-    three_public: ThreePublicAmounts
+    income_by_source: Mapping[str, Decimal] = field(default_factory=dict)
+    # Spending summed by (nature, fund source).
+    spending: Mapping[tuple[str, str], Amounts] = field(default_factory=dict)
+    three_public_items: tuple[ThreePublicItem, ...] = ()
+
+    def spent(self, *, nature: str | None = None, source: str | None = None) -> Amounts:
+        return sum(
+            (
+                amounts
+                for (line_nature, line_source), amounts in self.spending.items()
+                if nature in (None, line_nature) and source in (None, line_source)
+            ),
+            Amounts(),
+        )
+
+    @property
+    def income_total(self) -> Decimal:
+        return sum(self.income_by_source.values(), ZERO)
+
+    @property
+    def income_fiscal(self) -> Decimal:
+        return sum(
+            (v for k, v in self.income_by_source.items() if k in FISCAL_INCOME_SOURCES), ZERO
+        )
 
     @property
     def income_fiscal_share_pct(self) -> Decimal | None:
         return shares_pct([self.income_fiscal, self.income_total - self.income_fiscal])[0]
+
+    @property
+    def personnel(self) -> Amounts:
+        return self.spent(nature=PERSONNEL)
+
+    @property
+    def public_operating(self) -> Amounts:
+        return self.spent(nature=PUBLIC_OPERATING)
+
+    @property
+    def project(self) -> Amounts:
+        return self.spent(nature=PROJECT)
 
     @property
     def basic(self) -> Amounts:
@@ -110,6 +155,18 @@ class BudgetFigures:
     def expenditure(self) -> Amounts:
         """Total spending: 基本支出 + 项目支出."""
         return self.basic + self.project
+
+    @property
+    def fiscal_funds(self) -> Amounts:
+        return self.spent(source=FISCAL)
+
+    @property
+    def other_funds(self) -> Amounts:
+        return self.spent(source=OTHER)
+
+    @property
+    def three_public(self) -> ThreePublicAmounts:
+        return sum((item.amounts for item in self.three_public_items), ThreePublicAmounts())
 
     @property
     def basic_share_pct(self) -> Decimal | None:

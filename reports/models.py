@@ -5,6 +5,29 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 MIN_YEAR = 2000
+
+# The clerk's text of every section, in the report's order.
+NARRATIVE_FIELDS = (
+    "annual_goal",
+    "annual_goal_result",
+    "functions",
+    "organisation",
+    "work_plan",
+    "spending_scope",
+    "personnel_description",
+    "public_operating_description",
+    "three_public_variance_reason",
+    "three_public_change_reason",
+    "basic_management",
+    "project_usage",
+    "project_fund_management",
+    "project_organisation",
+    "project_management",
+    "asset_management",
+    "performance",
+    "problems",
+    "improvements",
+)
 MAX_YEAR = 2100
 
 

@@ -9,7 +9,7 @@ from budgets.models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
 from departments.models import Department, OrgUnit
 from perfeval.records import record_sync
 from scoring.models import GroupResult, Indicator, IndicatorResult
-from scoring.services import standard_framework_load
+from scoring.services import framework_default, standard_framework_load
 
 from . import demo_data
 from .models import Report
@@ -27,6 +27,14 @@ class DemoLoadResult:
     report: Report
     users: list[DemoUser]
     changed: bool
+
+
+def report_create(*, department: Department, year: int, framework=None) -> Report:
+    """A new draft report, bound to the given framework or the default one."""
+    report = Report(department=department, year=year, framework=framework or framework_default())
+    report.full_clean()
+    report.save()
+    return report
 
 
 @transaction.atomic

@@ -2,9 +2,12 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from . import rules
 
 NEGATIVE_NUMBER_MESSAGE = _("不能为负数：请填写 0 或正数。")
 
@@ -48,6 +51,68 @@ class Framework(models.Model):
     def __str__(self):
         return f"{self.name}（{self.version}）"
 
+    def save(self, *args, **kwargs):
+        if self.pk and self.is_locked:
+            stored = Framework.objects.filter(pk=self.pk).values(*FRAMEWORK_CONTENT).get()
+            if any(stored[field] != getattr(self, field) for field in FRAMEWORK_CONTENT):
+                raise ValidationError(self.locked_message())
+        super().save(*args, **kwargs)
+
+    @property
+    def is_locked(self) -> bool:
+        """A framework that a report uses is never edited, so the report never changes."""
+        return self.pk is not None and self.reports.exists()
+
+    def locked_message(self) -> str:
+        return (
+            f"指标体系“{self}”已被 {self.reports.count()} 份自评报告使用，不能再修改："
+            "请在指标体系列表中勾选它，执行“复制为新版本”，然后修改副本。"
+        )
+
+    def grade_bands(self) -> list[tuple[str, Decimal]]:
+        return [(band.name, band.min_score) for band in self.bands.all()]
+
+
+# What a report depends on: the name and default flag may change, these may not.
+FRAMEWORK_CONTENT = ("table_note",)
+
+
+class GradeBand(models.Model):
+    """A grade of a framework and the lowest total score that earns it (优 ≥ 90, …)."""
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="bands", verbose_name=_("指标体系")
+    )
+    name = models.CharField(_("等级"), max_length=16)
+    min_score = score_field(_("最低分"))
+
+    class Meta:
+        verbose_name = _("评价等级")
+        verbose_name_plural = _("评价等级")
+        ordering = ["framework", "-min_score"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "name"], name="grade_band_unique_name"),
+            models.UniqueConstraint(
+                fields=["framework", "min_score"], name="grade_band_unique_min_score"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（≥ {rules.num(self.min_score)}）"
+
+    def save(self, *args, **kwargs):
+        _refuse_if_locked(self.framework)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _refuse_if_locked(self.framework)
+        return super().delete(*args, **kwargs)
+
+
+def _refuse_if_locked(framework: Framework) -> None:
+    if framework.is_locked:
+        raise ValidationError(framework.locked_message())
+
 
 class Indicator(models.Model):
     """A node of a framework: level 1 (一级指标), 2 (二级指标) or 3 (三级指标)."""
@@ -68,12 +133,25 @@ class Indicator(models.Model):
         related_name="children",
         verbose_name=_("上级指标"),
     )
-    level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
+    level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices, editable=False)
     name = models.CharField(_("指标名称"), max_length=200)
     weight = score_field(
         _("权重（分）"), null=True, blank=True, help_text=_("三级指标可不设权重。")
     )
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    rule = models.CharField(
+        _("自动评分规则"),
+        max_length=32,
+        blank=True,
+        choices=list(rules.RULES.items()),
+        help_text=_("按报告自身数据计算建议得分；不需要时留空。"),
+    )
+    rule_params = models.JSONField(
+        _("规则参数"),
+        default=dict,
+        blank=True,
+        help_text=_('如 {"figure": "total", "tiers": [[10, 1], [20, 0.75], [30, 0.5]]}。'),
+    )
 
     class Meta:
         verbose_name = _("指标")
@@ -109,6 +187,29 @@ class Indicator(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # The level follows from the parent, so it is never typed.
+        self.level = 1 if self.parent_id is None else self.parent.level + 1
+        _refuse_if_locked(self.framework)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _refuse_if_locked(self.framework)
+        return super().delete(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.parent_id is not None:
+            if self.parent.framework_id != self.framework_id:
+                errors["parent"] = _("上级指标必须属于同一个指标体系。")
+            elif self.parent.level >= Indicator.Level.THIRD:
+                errors["parent"] = _("三级指标下不能再设指标：请选择一级或二级指标作为上级。")
+        params_errors = rules.rule_params_errors(self.rule, self.rule_params)
+        if params_errors:
+            errors["rule_params"] = params_errors
+        if errors:
+            raise ValidationError(errors)
+
 
 class IndicatorResult(models.Model):
     """A report's result for one level-3 indicator: the row of the 自评表."""
@@ -135,6 +236,11 @@ class IndicatorResult(models.Model):
         help_text=_("整组评分的二级指标在“整组得分”中填写，本行留空。"),
     )
     deviation = models.TextField(_("偏差及原因分析"), blank=True)
+    override_reason = models.TextField(
+        _("不采用建议得分的理由"),
+        blank=True,
+        help_text=_("自评得分与自动评分规则的建议得分不同时必须填写。"),
+    )
 
     class Meta:
         verbose_name = _("三级指标自评")
@@ -179,6 +285,11 @@ class GroupResult(models.Model):
     )
     score = score_field(_("整组得分"))
     deviation = models.TextField(_("偏差及原因分析"), blank=True)
+    override_reason = models.TextField(
+        _("不采用建议得分的理由"),
+        blank=True,
+        help_text=_("整组得分与组内各三级指标建议得分之和不同时必须填写。"),
+    )
 
     class Meta:
         verbose_name = _("二级指标整组得分")

@@ -5,7 +5,15 @@ from decimal import Decimal as D
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budgets.calc import Amounts, BudgetFigures, ThreePublicAmounts, money, rate_pct, shares_pct
+from budgets.calc import (
+    Amounts,
+    BudgetFigures,
+    ThreePublicAmounts,
+    ThreePublicItem,
+    money,
+    rate_pct,
+    shares_pct,
+)
 
 amounts = st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False)
 
@@ -43,19 +51,36 @@ def test_money_rounds_to_two_places():
 
 def test_basic_is_personnel_plus_public_and_total_adds_projects():
     figures = BudgetFigures(
-        income_total=D("10"),
-        income_fiscal=D("8"),
-        personnel=Amounts(D("5"), D("4")),
-        public_operating=Amounts(D("2"), D("1")),
-        project=Amounts(D("3"), D("3")),
-        fiscal_funds=Amounts(D("10"), D("8")),
-        other_funds=Amounts(),
-        three_public=ThreePublicAmounts(D("1"), D("0.5"), D("0.8")),
+        income_by_source={"general_budget": D("8"), "other": D("2")},
+        spending={
+            ("personnel", "fiscal"): Amounts(D("5"), D("4")),
+            ("public_operating", "fiscal"): Amounts(D("2"), D("1")),
+            ("project", "fiscal"): Amounts(D("2"), D("2")),
+            ("project", "other"): Amounts(D("1"), D("1")),
+        },
+        three_public_items=(
+            ThreePublicItem(
+                "official_reception", "公务接待费", ThreePublicAmounts(D("1"), D("0.5"), D("0.8"))
+            ),
+        ),
     )
     assert figures.basic == Amounts(D("7"), D("5"))
     assert figures.expenditure == Amounts(D("10"), D("8"))
+    assert figures.fiscal_funds == Amounts(D("9"), D("7"))
+    assert figures.other_funds == Amounts(D("1"), D("1"))
     assert figures.basic_share_pct == D("62.50")
     assert figures.project_share_pct == D("37.50")
     assert figures.income_fiscal_share_pct == D("80.00")
     assert figures.three_public.change == D("-0.3")
     assert figures.three_public.rate_pct == D("50.00")
+
+
+def test_calc_codes_match_the_model_choices():
+    from budgets import calc
+    from budgets.models import ExpenditureLine, FundSource, IncomeLine
+
+    assert {calc.PERSONNEL, calc.PUBLIC_OPERATING, calc.PROJECT} == set(
+        ExpenditureLine.Nature.values
+    )
+    assert {calc.FISCAL, calc.OTHER} == set(FundSource.values)
+    assert set(calc.FISCAL_INCOME_SOURCES) == set(IncomeLine.FISCAL_SOURCES)
