@@ -1,4 +1,7 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from perfeval.locking import ReportOwnedAdminMixin
 
 from .models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
 
@@ -6,7 +9,7 @@ REPORT_FILTERS = ["report__year", "report__department", "report__status"]
 REPORT_SEARCH = ["report__department__name"]
 
 
-class ReportLineAdmin(admin.ModelAdmin):
+class ReportLineAdmin(ReportOwnedAdminMixin, SimpleHistoryAdmin):
     list_filter = REPORT_FILTERS
     search_fields = REPORT_SEARCH
     list_select_related = ["report__department"]

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .fields import MoneyField, non_negative
 
@@ -42,6 +43,8 @@ class IncomeLine(models.Model):
     actual = MoneyField(_("全年执行数（万元）"))
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
+    history = HistoricalRecords(verbose_name=_("修改记录"))
+
     class Meta:
         verbose_name = _("收入")
         verbose_name_plural = _("收入")
@@ -80,6 +83,8 @@ class ExpenditureLine(models.Model):
     budget = MoneyField(_("全年预算数（万元）"))
     actual = MoneyField(_("全年执行数（万元）"))
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    history = HistoricalRecords(verbose_name=_("修改记录"))
 
     class Meta:
         verbose_name = _("支出")
@@ -131,6 +136,8 @@ class ThreePublicLine(models.Model):
         help_text=_("出国（境）团组数、购置车辆数或接待批次；不适用时不填。"),
     )
 
+    history = HistoricalRecords(verbose_name=_("修改记录"))
+
     class Meta:
         verbose_name = _("“三公”经费")
         verbose_name_plural = _("“三公”经费")
@@ -162,6 +169,8 @@ class Project(models.Model):
     actual = MoneyField(_("全年执行数（万元）"))
     achievement = models.TextField(_("实施内容和成效"), blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    history = HistoricalRecords(verbose_name=_("修改记录"))
 
     class Meta:
         verbose_name = _("项目")

@@ -34,8 +34,9 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["username", "first_name", "last_name", "email", "department__name"]
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
-        (_("所属部门"), {"fields": ["department"]}),
+        (_("所属部门与审核范围"), {"fields": ["department", "reviewed_departments"]}),
     ]
+    filter_horizontal = ["groups", "user_permissions", "reviewed_departments"]
     add_fieldsets = [
         *DjangoUserAdmin.add_fieldsets,
         (_("所属部门"), {"fields": ["department"]}),

@@ -77,6 +77,13 @@ class User(AbstractUser):
         related_name="users",
         verbose_name=_("所属部门"),
     )
+    reviewed_departments = models.ManyToManyField(
+        Department,
+        blank=True,
+        related_name="reviewers",
+        verbose_name=_("负责审核的部门"),
+        help_text=_("审核人只能审核这些部门的报告。"),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")

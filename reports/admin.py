@@ -1,76 +1,112 @@
-from django.contrib import admin
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from budgets.models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
+from departments.roles import is_admin
 from scoring.models import GroupResult, IndicatorResult
 
-from .models import Report
-from .selectors import decimal_str
+from . import workflow
+from .models import ApprovedVersion, Report, ReportTransition
+from .selectors import decimal_str, report_change_log, report_document, report_scores
 
 
-def _score_sum(model) -> Coalesce:
-    total = (
-        model.objects.filter(report=OuterRef("pk"))
-        .order_by()
-        .values("report")
-        .annotate(total=Sum("score"))
-        .values("total")
-    )
-    return Coalesce(
-        Subquery(total), Value(0), output_field=DecimalField(max_digits=8, decimal_places=2)
-    )
+class OwnedInline:
+    """Inlines of a report: read-only once the report may no longer be edited."""
+
+    extra = 0
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            return False
+        return super().has_change_permission(request, obj)
+
+    has_add_permission = has_change_permission
+    has_delete_permission = has_change_permission
 
 
-class IncomeLineInline(admin.TabularInline):
+class IncomeLineInline(OwnedInline, admin.TabularInline):
     model = IncomeLine
-    extra = 0
 
 
-class ExpenditureLineInline(admin.TabularInline):
+class ExpenditureLineInline(OwnedInline, admin.TabularInline):
     model = ExpenditureLine
-    extra = 0
 
 
-class ThreePublicLineInline(admin.TabularInline):
+class ThreePublicLineInline(OwnedInline, admin.TabularInline):
     model = ThreePublicLine
-    extra = 0
     max_num = len(ThreePublicLine.Kind)
 
 
-class ProjectInline(admin.StackedInline):
+class ProjectInline(OwnedInline, admin.StackedInline):
     model = Project
-    extra = 0
 
 
-class IndicatorResultInline(admin.TabularInline):
+class IndicatorResultInline(OwnedInline, admin.TabularInline):
     model = IndicatorResult
-    extra = 0
-    fields = ["indicator", "target", "actual", "score", "deviation"]
+    fields = ["indicator", "target", "actual", "score", "deviation", "override_reason"]
     raw_id_fields = ["indicator"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("indicator")
 
 
-class GroupResultInline(admin.TabularInline):
+class GroupResultInline(OwnedInline, admin.TabularInline):
     model = GroupResult
-    extra = 0
-    fields = ["indicator", "score", "deviation"]
+    fields = ["indicator", "score", "deviation", "override_reason"]
     raw_id_fields = ["indicator"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("indicator")
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Status, defaulting to 待审核 for reviewers: their queue is what they open the list for."""
+
+    title = _("状态")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("all", _("全部")), *Report.Status.choices]
+
+    def choices(self, changelist):
+        value = self.value()
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def __init__(self, request, params, model, model_admin):
+        self.user = request.user
+        super().__init__(request, params, model, model_admin)
+
+    def value(self):
+        value = super().value()
+        if value is None and not is_admin(self.user):
+            return Report.Status.SUBMITTED
+        return value
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value != "all":
+            return queryset.filter(status=value)
+        return queryset
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
-    list_display = ["department", "year", "status", "total_score", "framework", "updated_at"]
-    list_filter = ["year", "department", "status"]
+class ReportAdmin(SimpleHistoryAdmin):
+    list_display = ["department", "year", "status", "total_score", "grade", "updated_at"]
+    list_filter = [StatusFilter, "year", ("department", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["department__name", "department__code"]
     list_select_related = ["department", "framework"]
     readonly_fields = ["status", "created_at", "updated_at"]
+    change_form_template = "admin/reports/report/change_form.html"
+    actions = ["approve_selected"]
     inlines = [
         IncomeLineInline,
         ExpenditureLineInline,
@@ -109,12 +145,118 @@ class ReportAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(score_total=_score_sum(IndicatorResult) + _score_sum(GroupResult))
-        )
+        return workflow.visible_reports(request.user)
 
-    @admin.display(description=_("自评得分"), ordering="score_total")
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        self._scores = report_scores(reports=changelist.result_list)
+        return changelist
+
+    @admin.display(description=_("自评得分"))
     def total_score(self, obj):
-        return decimal_str(obj.score_total)
+        return decimal_str(self._scores[obj.pk][0])
+
+    @admin.display(description=_("等级"))
+    def grade(self, obj):
+        return self._scores[obj.pk][1]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_locked:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/transition/",
+                self.admin_site.admin_view(self.transition_view),
+                name="reports_report_transition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        report = get_object_or_404(self.get_queryset(request), pk=object_id)
+        document = report_document(report=report)
+        extra_context = {
+            **(extra_context or {}),
+            "doc": document,
+            "actions_available": workflow.available_actions(user=request.user, report=report),
+            "transition_url": reverse("admin:reports_report_transition", args=[report.pk]),
+            "transitions": report.transitions.select_related("user"),
+            "field_changes": report_change_log(report=report),
+            "approved_versions": report.approved_versions.select_related("transition__user"),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def transition_view(self, request, pk):
+        report = get_object_or_404(self.get_queryset(request), pk=pk)
+        if request.method == "POST":
+            action = request.POST.get("action", "")
+            try:
+                workflow.report_transition(
+                    report=report,
+                    user=request.user,
+                    action=action,
+                    comment=request.POST.get("comment", ""),
+                )
+            except workflow.TransitionRefused as refused:
+                self.message_user(request, refused.message, messages.ERROR)
+                for error in refused.errors:
+                    self.message_user(request, error, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"已{workflow.action_label(action)}“{report}”：当前状态“"
+                    f"{report.get_status_display()}”。",
+                    messages.SUCCESS,
+                )
+        return HttpResponseRedirect(reverse("admin:reports_report_change", args=[report.pk]))
+
+    @admin.action(description=_("批准所选报告"))
+    def approve_selected(self, request, queryset):
+        approved, refused = [], []
+        for report in queryset:
+            try:
+                workflow.report_approve(report=report, user=request.user)
+            except workflow.TransitionRefused as refusal:
+                reasons = "；".join([refusal.message, *refusal.errors])
+                refused.append(f"“{report}”未批准：{reasons}")
+            else:
+                approved.append(str(report))
+        if approved:
+            self.message_user(
+                request, f"已批准 {len(approved)} 份报告：{'、'.join(approved)}。", messages.SUCCESS
+            )
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
+
+
+@admin.register(ReportTransition)
+class ReportTransitionAdmin(admin.ModelAdmin):
+    list_display = ["report", "action", "from_status", "to_status", "user", "created_at"]
+    list_filter = ["action", "report__year", "report__department"]
+    search_fields = ["report__department__name", "user__username", "comment"]
+    list_select_related = ["report__department", "user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApprovedVersion)
+class ApprovedVersionAdmin(ReportTransitionAdmin):
+    list_display = ["report", "number", "created_at"]
+    list_filter = ["report__year", "report__department"]
+    search_fields = ["report__department__name"]
+    list_select_related = ["report__department"]

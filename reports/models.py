@@ -1,8 +1,10 @@
 """The self-assessment report of one department for one year, with its narrative."""
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 MIN_YEAR = 2000
 
@@ -110,11 +112,18 @@ class Report(models.Model):
 
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords(verbose_name=_("修改记录"), excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("自评报告")
         verbose_name_plural = _("自评报告")
         ordering = ["-year", "department__code"]
+        permissions = [
+            ("submit_report", _("可以提交本部门的报告")),
+            ("review_report", _("可以批准或退回所负责部门的报告")),
+            ("reopen_report", _("可以重新打开已批准的报告")),
+            ("download_report", _("可以下载已批准的报告")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["department", "year"],
@@ -135,3 +144,79 @@ class Report(models.Model):
     @property
     def title(self) -> str:
         return f"{self.year} 年部门整体支出绩效自评报告"
+
+    @property
+    def is_locked(self) -> bool:
+        """An approved report is exactly what was approved: nothing of it may change."""
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class ReportTransition(models.Model):
+    """One step of a report's workflow: who moved it, when, from which state to which."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("提交审核")
+        APPROVE = "approve", _("批准")
+        RETURN = "return", _("退回")
+        REOPEN = "reopen", _("重新打开")
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("自评报告")
+    )
+    action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
+    from_status = models.CharField(_("原状态"), max_length=16, choices=Report.Status.choices)
+    to_status = models.CharField(_("新状态"), max_length=16, choices=Report.Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="report_transitions",
+        verbose_name=_("操作人"),
+    )
+    comment = models.TextField(_("意见"), blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("审核记录")
+        verbose_name_plural = _("审核记录")
+        ordering = ["report", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.report}：{self.get_action_display()}（{self.user}）"
+
+
+class ApprovedVersion(models.Model):
+    """What was approved, kept on record even after the report is reopened and changed."""
+
+    report = models.ForeignKey(
+        Report,
+        on_delete=models.PROTECT,
+        related_name="approved_versions",
+        verbose_name=_("自评报告"),
+    )
+    number = models.PositiveSmallIntegerField(_("版本号"))
+    transition = models.OneToOneField(
+        ReportTransition,
+        on_delete=models.PROTECT,
+        related_name="approved_version",
+        verbose_name=_("批准记录"),
+    )
+    summary = models.JSONField(_("汇总数据"))
+    content = models.JSONField(_("报告全部内容"))
+    created_at = models.DateTimeField(_("批准时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("已批准版本")
+        verbose_name_plural = _("已批准版本")
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "number"], name="approved_version_unique_number"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.report}（第 {self.number} 次批准）"

@@ -291,3 +291,13 @@ def narrative_blocks(
 def blocks_text(blocks: list[Block]) -> str:
     """The blocks as plain text, one per line (for tests and for search)."""
     return "\n".join(block.lead + block.text for block in blocks)
+
+
+CHINESE_DIGITS = "〇一二三四五六七八九"
+CHINESE_MONTHS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
+
+
+def chinese_year_month(value) -> str:
+    """二〇二三年九月: the cover's date in Chinese numerals."""
+    year = "".join(CHINESE_DIGITS[int(d)] for d in str(value.year))
+    return f"{year}年{CHINESE_MONTHS[value.month - 1]}月"

@@ -4,11 +4,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from budgets.calc import Amounts, BudgetFigures
-from budgets.models import Project
+from budgets.models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
 from budgets.selectors import report_budget_figures
-from scoring import rules
+from scoring import rules, table
 from scoring.core import Scorecard
-from scoring.selectors import report_scorecard
+from scoring.models import GroupResult, IndicatorResult
+from scoring.selectors import framework_bands, report_scorecard, scored_totals
 
 from . import checks, narrative
 from .models import NARRATIVE_FIELDS, Report
@@ -80,6 +81,61 @@ class ReportData:
                 for p in self.projects
             ),
         )
+
+
+@dataclass(frozen=True)
+class HeaderLine:
+    """A line of the 自评表 header block: 资金来源 or 资金结构 with budget, actual and rate."""
+
+    label: str
+    amounts: Amounts | None
+
+
+def header_lines(figures: BudgetFigures) -> list[HeaderLine]:
+    """整体支出规模 as the 自评表 prints it; a source with no money is left blank."""
+    other = figures.other_funds
+    return [
+        HeaderLine("资金来源：（1）财政拨款", figures.fiscal_funds),
+        HeaderLine("（2）其他资金", other if (other.budget or other.actual) else None),
+        HeaderLine("资金结构：（1）基本支出", figures.basic),
+        HeaderLine("（2）项目支出", figures.project),
+    ]
+
+
+def report_document(*, report: Report, data: ReportData | None = None) -> dict:
+    """What the preview and the PDF print, in the published report's order."""
+    data = data or report_data(report=report)
+    return {
+        "report": report,
+        "title": report.title,
+        "unit": report.department.reporting_unit,
+        "date": narrative.chinese_year_month(report.report_date) if report.report_date else "",
+        "blocks": data.blocks(),
+        "header": header_lines(data.figures),
+        "rows": table.selfeval_rows(data.scorecard),
+        "scorecard": data.scorecard,
+        "table_note": report.framework.table_note,
+        "data": data,
+    }
+
+
+def report_scores(*, reports) -> dict[int, tuple[Decimal, str]]:
+    """Total score and grade of many reports in three queries, for lists."""
+    reports = list(reports)
+    ids = [report.pk for report in reports]
+    totals = {pk: Decimal("0") for pk in ids}
+    for report_id, total in scored_totals(report_ids=ids):
+        totals[report_id] += total
+    bands = framework_bands(framework_ids={report.framework_id for report in reports})
+    return {
+        report.pk: (
+            totals[report.pk],
+            rules.grade_for(
+                totals[report.pk], bands.get(report.framework_id) or rules.DEFAULT_GRADE_BANDS
+            ),
+        )
+        for report in reports
+    }
 
 
 def report_data(*, report: Report) -> ReportData:
@@ -188,3 +244,68 @@ def report_summary(*, report: Report, data: ReportData | None = None) -> dict:
             "warnings": [c.as_dict() for c in data.warnings],
         },
     }
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    when: object
+    user: object
+    what: str
+    field: str
+    old: str
+    new: str
+
+    @property
+    def who(self) -> str:
+        """The person, or 系统 for changes made by commands such as load_demo."""
+        if self.user is None:
+            return "系统"
+        return self.user.first_name or self.user.username
+
+
+def report_change_log(*, report: Report, limit: int = 300) -> list[FieldChange]:
+    """Who changed which field of the report, its lines and results, when, from what to what."""
+    sources = [
+        (Report.history.filter(id=report.pk), Report),
+        *[
+            (model.history.filter(report_id=report.pk), model)
+            for model in (
+                IncomeLine,
+                ExpenditureLine,
+                ThreePublicLine,
+                Project,
+                IndicatorResult,
+                GroupResult,
+            )
+        ],
+    ]
+    changes: list[FieldChange] = []
+    for records, model in sources:
+        previous: dict[int, object] = {}
+        for record in records.select_related("history_user").order_by("id", "history_date"):
+            what = f"{model._meta.verbose_name}“{record.instance}”"
+            before = previous.get(record.id)
+            previous[record.id] = record
+            if record.history_type == "+":
+                changes.append(
+                    FieldChange(record.history_date, record.history_user, what, "—", "", "新增")
+                )
+            elif record.history_type == "-":
+                changes.append(
+                    FieldChange(record.history_date, record.history_user, what, "—", "", "删除")
+                )
+            elif before is not None:
+                for change in record.diff_against(before).changes:
+                    field = model._meta.get_field(change.field)
+                    changes.append(
+                        FieldChange(
+                            record.history_date,
+                            record.history_user,
+                            what,
+                            str(field.verbose_name),
+                            "" if change.old is None else str(change.old),
+                            "" if change.new is None else str(change.new),
+                        )
+                    )
+    changes.sort(key=lambda c: c.when, reverse=True)
+    return changes[:limit]

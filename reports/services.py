@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from budgets.models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
+from departments import roles
 from departments.models import Department, OrgUnit
 from perfeval.records import record_sync
 from scoring.models import GroupResult, Indicator, IndicatorResult
@@ -13,6 +15,13 @@ from scoring.services import framework_default, standard_framework_load
 
 from . import demo_data
 from .models import Report
+
+ROLE_GROUPS = {
+    "clerk": roles.CLERK,
+    "reviewer": roles.REVIEWER,
+    "auditor": roles.AUDITOR,
+    "admin": roles.ADMIN,
+}
 
 
 @dataclass(frozen=True)
@@ -196,5 +205,10 @@ def _demo_users_sync(department: Department) -> list[DemoUser]:
                 changed.append("password")
             if changed:
                 user.save(update_fields=changed)
+        group = Group.objects.get(name=ROLE_GROUPS[role])
+        if set(user.groups.all()) != {group}:
+            user.groups.set([group])
+        if role == "reviewer" and department not in user.reviewed_departments.all():
+            user.reviewed_departments.add(department)
         users.append(DemoUser(username=username, password=password, role=role))
     return users

@@ -3,6 +3,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from perfeval.locking import ReportOwnedAdminMixin
 
 from . import rules
 from .models import Framework, GradeBand, GroupResult, Indicator, IndicatorResult
@@ -146,7 +149,7 @@ RESULT_FILTERS = ["report__year", "report__department", "report__status"]
 
 
 @admin.register(IndicatorResult)
-class IndicatorResultAdmin(admin.ModelAdmin):
+class IndicatorResultAdmin(ReportOwnedAdminMixin, SimpleHistoryAdmin):
     list_display = ["indicator", "report", "target", "actual", "score"]
     list_filter = RESULT_FILTERS
     search_fields = ["indicator__name", "report__department__name"]
@@ -155,7 +158,7 @@ class IndicatorResultAdmin(admin.ModelAdmin):
 
 
 @admin.register(GroupResult)
-class GroupResultAdmin(admin.ModelAdmin):
+class GroupResultAdmin(ReportOwnedAdminMixin, SimpleHistoryAdmin):
     list_display = ["indicator", "report", "score"]
     list_filter = RESULT_FILTERS
     search_fields = ["indicator__name", "report__department__name"]

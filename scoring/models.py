@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from . import rules
 
@@ -242,6 +243,8 @@ class IndicatorResult(models.Model):
         help_text=_("自评得分与自动评分规则的建议得分不同时必须填写。"),
     )
 
+    history = HistoricalRecords(verbose_name=_("修改记录"))
+
     class Meta:
         verbose_name = _("三级指标自评")
         verbose_name_plural = _("三级指标自评")
@@ -290,6 +293,8 @@ class GroupResult(models.Model):
         blank=True,
         help_text=_("整组得分与组内各三级指标建议得分之和不同时必须填写。"),
     )
+
+    history = HistoricalRecords(verbose_name=_("修改记录"))
 
     class Meta:
         verbose_name = _("二级指标整组得分")

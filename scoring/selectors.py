@@ -2,6 +2,9 @@
 
 from collections import defaultdict
 from collections.abc import Mapping
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Sum
 
 from . import rules
 from .core import Group, Row, Scorecard, Section
@@ -69,3 +72,38 @@ def report_scorecard(*, report, rates: Mapping[str, rules.Rate] | None = None) -
         bands=bands or rules.DEFAULT_GRADE_BANDS,
     )
     return card if rates is None else card.with_suggestions(rates)
+
+
+def scored_totals(*, report_ids) -> list[tuple[int, Decimal]]:
+    """(report id, part of its total) pairs, summed in the database: rows, then groups.
+
+    A row's score counts only when its group is not scored as a whole, as in ``core.Group``.
+    """
+    whole_groups = GroupResult.objects.filter(
+        report_id=OuterRef("report_id"), indicator_id=OuterRef("indicator__parent_id")
+    )
+    rows = (
+        IndicatorResult.objects.filter(report_id__in=report_ids, score__isnull=False)
+        .exclude(Exists(whole_groups))
+        .values("report_id")
+        .annotate(total=Sum("score"))
+        .values_list("report_id", "total")
+        .order_by()
+    )
+    groups = (
+        GroupResult.objects.filter(report_id__in=report_ids)
+        .values("report_id")
+        .annotate(total=Sum("score"))
+        .values_list("report_id", "total")
+        .order_by()
+    )
+    return [*rows, *groups]
+
+
+def framework_bands(*, framework_ids) -> dict[int, tuple[tuple[str, Decimal], ...]]:
+    bands: dict[int, list] = defaultdict(list)
+    for framework_id, name, minimum in GradeBand.objects.filter(
+        framework_id__in=framework_ids
+    ).values_list("framework_id", "name", "min_score"):
+        bands[framework_id].append((name, minimum))
+    return {key: tuple(value) for key, value in bands.items()}

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from departments.models import User
 from reports.services import demo_load
 
 SEED_TEXT = (Path(__file__).parent / "data" / "seed_liuyang_2022.txt").read_text(encoding="utf-8")
@@ -23,11 +24,50 @@ def demo_report(demo):
 
 @pytest.fixture
 def admin_client_demo(client, demo):
-    client.login(username="admin", password="demo-admin-2022")
+    client.force_login(User.objects.get(username="admin"))
     return client
+
+
+@pytest.fixture
+def users(demo):
+    """The demo users by role name: clerk, reviewer, auditor, admin."""
+    return {user.username: user for user in User.objects.all()}
+
+
+@pytest.fixture
+def client_for(client, demo):
+    """A client signed in as a demo user (or anonymous for None); fresh for each call."""
+    from django.test import Client
+
+    def make(username):
+        c = Client()
+        if username:
+            c.force_login(User.objects.get(username=username))
+        return c
+
+    return make
 
 
 def pytest_report_header(config):
     from django.conf import settings
 
     return f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
+
+
+@pytest.fixture
+def world(demo):
+    """The demo plus a second department with its own clerk and reviewer (out of scope)."""
+    from django.contrib.auth.models import Group
+
+    from departments import roles
+    from departments.models import Department
+
+    other = Department.objects.create(
+        name="浏阳市财政局", code="430181-002", reporting_unit="浏阳市财政局办公室", region="浏阳市"
+    )
+    clerk_b = User.objects.create_user("clerk_b", department=other, first_name="另一部门填报员")
+    clerk_b.groups.add(Group.objects.get(name=roles.CLERK))
+    reviewer_b = User.objects.create_user("reviewer_b", first_name="另一部门审核人", is_staff=True)
+    reviewer_b.groups.add(Group.objects.get(name=roles.REVIEWER))
+    reviewer_b.reviewed_departments.add(other)
+    return demo

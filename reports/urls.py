@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/edit/", views.report_edit, name="report_edit"),
+    path("reports/<int:pk>/edit/<slug:section>/", views.report_edit, name="report_edit"),
+    path("reports/<int:pk>/transition/", views.report_transition, name="report_transition"),
+]

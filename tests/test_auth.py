@@ -1,0 +1,74 @@
+"""Sign-in safety: throttled failures, sessions that end, no page without signing in."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from departments import roles
+
+
+def _attempt(client, username, password, ip="10.0.0.1"):
+    return client.post(
+        "/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def test_repeated_failures_for_one_account_are_throttled_with_a_clear_message(demo, client):
+    for _ in range(4):
+        assert _attempt(client, "clerk", "wrong").status_code == 200
+    assert _attempt(client, "clerk", "wrong").status_code == 429
+    locked = _attempt(client, "clerk", "demo-clerk-2022")
+    assert locked.status_code == 429
+    assert "连续多次登录失败" in locked.content.decode()
+    assert "30 分钟" in locked.content.decode()
+
+
+def test_repeated_failures_from_one_address_are_throttled(demo, client):
+    for name in ["a1", "a2", "a3", "a4", "a5"]:
+        _attempt(client, name, "wrong", ip="10.0.0.9")
+    assert _attempt(client, "clerk", "demo-clerk-2022", ip="10.0.0.9").status_code == 429
+    assert _attempt(client, "clerk", "demo-clerk-2022", ip="10.0.0.10").status_code == 302
+
+
+def test_a_wrong_password_says_what_to_check(demo, client):
+    page = _attempt(client, "clerk", "wrong").content.decode()
+    assert "用户名或密码不正确" in page
+
+
+def test_sessions_end_after_a_working_day_of_inactivity():
+    assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+@pytest.mark.parametrize("url", ["/", "/reports/1/", "/reports/1/edit/", "/admin/"])
+def test_every_page_but_login_needs_a_signed_in_user(demo, client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "login" in response.headers["Location"]
+
+
+def test_login_page_is_open(client, db):
+    page = client.get("/accounts/login/")
+    assert page.status_code == 200
+    assert "登录" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_roles_are_groups_with_exact_permissions():
+    def perms(name):
+        return set(
+            Group.objects.get(name=name).permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        )
+
+    clerk, reviewer, auditor, admin = (perms(r) for r in roles.ROLES)
+    assert ("reports", "submit_report") in clerk
+    assert ("reports", "change_report") in clerk
+    assert ("reports", "review_report") not in clerk
+    assert ("reports", "review_report") in reviewer
+    assert not {p for p in reviewer if p[1].startswith(("add_", "change_", "delete_"))}
+    assert ("reports", "download_report") in auditor
+    assert {p[1].split("_")[0] for p in auditor} == {"view", "download"}
+    assert ("reports", "reopen_report") in admin
+    assert ("departments", "change_user") in admin
