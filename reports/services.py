@@ -14,7 +14,7 @@ from scoring.models import GroupResult, Indicator, IndicatorResult
 from scoring.services import framework_default, standard_framework_load
 
 from . import demo_data
-from .models import Report
+from .models import NARRATIVE_FIELDS, Report
 
 ROLE_GROUPS = {
     "clerk": roles.CLERK,
@@ -38,11 +38,88 @@ class DemoLoadResult:
     changed: bool
 
 
+@transaction.atomic
 def report_create(*, department: Department, year: int, framework=None) -> Report:
-    """A new draft report, bound to the given framework or the default one."""
+    """A new draft report, bound to the given framework or the default one.
+
+    It starts with a row for every level-3 indicator and one line per 三公经费, so the
+    clerk fills in a complete form rather than building one.
+    """
     report = Report(department=department, year=year, framework=framework or framework_default())
     report.full_clean()
     report.save()
+    IndicatorResult.objects.bulk_create(
+        IndicatorResult(report=report, indicator=node)
+        for node in Indicator.objects.filter(
+            framework=report.framework, level=Indicator.Level.THIRD
+        )
+    )
+    ThreePublicLine.objects.bulk_create(
+        ThreePublicLine(report=report, kind=kind, budget=0, actual=0, previous_actual=0)
+        for kind in ThreePublicLine.Kind
+    )
+    return report
+
+
+# What a new year's report takes from last year's: the text to edit, not the figures.
+CARRIED_TEXT = NARRATIVE_FIELDS
+
+
+@transaction.atomic
+def report_start_next_year(*, previous: Report) -> Report:
+    """Next year's draft, copied from ``previous``: framework version, line structure,
+    project list, 年度指标值 and narrative text; no amounts, values or scores.
+
+    Last year's 三公经费 决算 becomes this year's 上年决算.
+    """
+    report = report_create(
+        department=previous.department, year=previous.year + 1, framework=previous.framework
+    )
+    for field in CARRIED_TEXT:
+        setattr(report, field, getattr(previous, field))
+    report.save()
+    IncomeLine.objects.bulk_create(
+        IncomeLine(
+            report=report,
+            source=line.source,
+            description=line.description,
+            actual=0,
+            order=line.order,
+        )
+        for line in previous.income_lines.all()
+    )
+    ExpenditureLine.objects.bulk_create(
+        ExpenditureLine(
+            report=report,
+            nature=line.nature,
+            fund_source=line.fund_source,
+            description=line.description,
+            budget=0,
+            actual=0,
+            order=line.order,
+        )
+        for line in previous.expenditure_lines.all()
+    )
+    Project.objects.bulk_create(
+        Project(
+            report=report,
+            name=project.name,
+            fund_source=project.fund_source,
+            budget=0,
+            actual=0,
+            order=project.order,
+        )
+        for project in previous.projects.all()
+    )
+    last_year = {line.kind: line.actual for line in previous.three_public_lines.all()}
+    for line in report.three_public_lines.all():
+        line.previous_actual = last_year.get(line.kind, 0)
+        line.save(update_fields=["previous_actual"])
+    targets = {r.indicator_id: r.target for r in previous.indicator_results.all()}
+    for result in report.indicator_results.all():
+        if targets.get(result.indicator_id):
+            result.target = targets[result.indicator_id]
+            result.save(update_fields=["target"])
     return report
 
 

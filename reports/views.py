@@ -1,19 +1,25 @@
-"""Pages of the report: home, read-only report, workflow buttons. Thin: rules live elsewhere."""
+"""Pages of the report: home, editor, preview, workflow buttons. Thin: rules live elsewhere."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from departments.roles import user_roles
+from scoring import table
 
-from . import workflow
-from .forms import NARRATIVE_SECTIONS, SECTION_FIELDS, SECTION_TITLES, narrative_form_class
+from . import editor, workflow
 from .models import Report
-from .selectors import report_document, report_scores
+from .selectors import report_data, report_document, report_scores
+from .services import report_create, report_start_next_year
 from .workflow import TransitionRefused
+
+STASH_PREFIX = "stashed-post:"
 
 
 def report_for(user, pk: int) -> Report:
@@ -24,17 +30,59 @@ def report_for(user, pk: int) -> Report:
     return report
 
 
+def editable_report_for(user, pk: int) -> Report:
+    """The report, if this user may edit it now; 404 if they may not see it, else 403."""
+    report = report_for(user, pk)
+    if not workflow.can_edit(user, report):
+        if report.is_locked:
+            raise PermissionDenied("该报告已批准，内容已锁定，不能修改。")
+        if not report.is_editable:
+            raise PermissionDenied(
+                f"该报告处于“{report.get_status_display()}”状态，不能修改：审核人退回后才能再修改。"
+            )
+        raise PermissionDenied("您无权修改该报告：只有本部门的填报员可以修改。")
+    return report
+
+
 def home(request):
     reports = list(workflow.visible_reports(request.user).order_by("-year", "department__code"))
     scores = report_scores(reports=reports)
+    department = request.user.department
+    own = [r for r in reports if department and r.department_id == department.pk]
     return render(
         request,
         "reports/home.html",
         {
             "rows": [(report, scores.get(report.pk)) for report in reports],
             "roles": sorted(user_roles(request.user)),
+            "can_start": department is not None and workflow.can_start(request.user, department),
+            "next_year": (max(r.year for r in own) + 1) if own else None,
+            "latest": own[0] if own else None,
         },
     )
+
+
+@require_POST
+def report_start(request):
+    department = request.user.department
+    if department is None or not workflow.can_start(request.user, department):
+        raise PermissionDenied("只有部门的填报员可以新建本部门的报告。")
+    latest = Report.objects.filter(department=department).order_by("-year").first()
+    year = latest.year + 1 if latest else int(request.POST.get("year") or 0)
+    if Report.objects.filter(department=department, year=year).exists():
+        messages.error(request, f"{year} 年的报告已经存在：请在列表中打开它继续填写。")
+        return redirect("home")
+    if latest is not None and request.POST.get("mode") == "copy":
+        report = report_start_next_year(previous=latest)
+        messages.success(
+            request,
+            f"已按 {latest.year} 年报告新建 {year} 年报告："
+            "复制了文字、收支和项目的结构及年度指标值，金额、完成值和得分请重新填写。",
+        )
+    else:
+        report = report_create(department=department, year=year)
+        messages.success(request, f"已新建 {year} 年报告（默认指标体系）。")
+    return redirect("report_edit", pk=report.pk, section="overview")
 
 
 def report_detail(request, pk: int):
@@ -53,40 +101,90 @@ def report_detail(request, pk: int):
     )
 
 
-def editable_report_for(user, pk: int) -> Report:
-    """The report, if this user may edit it now; 404 if they may not see it, else 403."""
-    report = report_for(user, pk)
-    if not workflow.can_edit(user, report):
-        if report.is_locked:
-            raise PermissionDenied("该报告已批准，内容已锁定，不能修改。")
-        if not report.is_editable:
-            raise PermissionDenied(
-                f"该报告处于“{report.get_status_display()}”状态，不能修改：审核人退回后才能再修改。"
-            )
-        raise PermissionDenied("您无权修改该报告：只有本部门的填报员可以修改。")
-    return report
-
-
+@login_not_required
 def report_edit(request, pk: int, section: str = "overview"):
+    if not request.user.is_authenticated:
+        # The session ran out while the clerk typed: keep what they posted for after sign-in.
+        if request.method == "POST":
+            request.session[STASH_PREFIX + request.path] = dict(request.POST.lists())
+        return redirect_to_login(request.get_full_path())
     report = editable_report_for(request.user, pk)
-    if section not in SECTION_FIELDS:
-        raise Http404("没有这一部分。")
-    form_class = narrative_form_class(section)
-    form = form_class(request.POST or None, instance=report)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"已保存“{SECTION_TITLES[section]}”。")
-        return redirect("report_edit", pk=report.pk, section=section)
-    return render(
-        request,
-        "reports/report_edit.html",
-        {
-            "report": report,
-            "form": form,
-            "section": section,
-            "sections": NARRATIVE_SECTIONS,
-        },
-    )
+    page = editor.SECTIONS_BY_KEY.get(section)
+    if page is None:
+        raise Http404("报告中没有这一部分。")
+    conflict = None
+    token = page.token(report)
+    stashed = request.session.pop(STASH_PREFIX + request.path, None)
+    if request.method == "POST" or stashed:
+        data = request.POST if request.method == "POST" else _querydict(stashed)
+        bundle = page.build(report, data)
+        token = data.get("snapshot", "")
+        if stashed and request.method == "GET":
+            messages.warning(
+                request, "登录已过期，已恢复您上次提交但未保存的内容：请核对后点击“保存”。"
+            )
+        elif page.is_valid(bundle):
+            try:
+                editor.section_save(report=report, section=page, bundle=bundle, token=token)
+            except editor.StaleSave as stale:
+                conflict = stale.changes
+                # Saving again now means "mine over theirs", decided with their changes in view.
+                token = page.token(stored_copy(report))
+            else:
+                messages.success(request, f"已保存“{page.title}”。")
+                return redirect("report_edit", pk=report.pk, section=page.key)
+        else:
+            messages.error(request, "有输入需要改正，尚未保存：请查看标红的栏目。")
+    else:
+        bundle = page.build(report)
+    # Form validation wrote the clerk's input onto ``report``; checks speak of what is stored.
+    data = report_data(report=stored_copy(report))
+    context = {
+        "report": report,
+        "page": page,
+        "sections": editor.SECTIONS,
+        "bundle": bundle,
+        "formsets": [(prefix, title, bundle[prefix]) for prefix, _, title in page.formsets],
+        "snapshot": token,
+        "conflict": conflict,
+        "data": data,
+        "check_links": [
+            (check, _check_url(report, check)) for check in [*data.errors, *data.warnings]
+        ],
+        "field_checks": _checks_by_field(data.checks),
+        "session_seconds": settings.SESSION_COOKIE_AGE,
+        "transition_url": reverse("report_transition", args=[report.pk]),
+    }
+    if page.key == "scores":
+        context["grid"] = editor.grid_rows(
+            table.selfeval_rows(data.scorecard), bundle["grid"], data.checks
+        )
+        context["scorecard"] = data.scorecard
+    return render(request, f"reports/edit/{page.template}", context)
+
+
+def stored_copy(report: Report) -> Report:
+    return Report.objects.select_related("department", "framework").get(pk=report.pk)
+
+
+def _querydict(stashed: dict) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for key, values in stashed.items():
+        data.setlist(key, values)
+    return data
+
+
+def _check_url(report, check) -> str:
+    section, anchor = editor.check_anchor(check.field)
+    url = reverse("report_edit", args=[report.pk, section])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _checks_by_field(checks) -> dict[str, list]:
+    grouped: dict[str, list] = {}
+    for check in checks:
+        grouped.setdefault(check.field.removeprefix("narrative-"), []).append(check)
+    return grouped
 
 
 @require_POST
@@ -103,6 +201,8 @@ def report_transition(request, pk: int):
         messages.error(request, refused.message)
         for error in refused.errors:
             messages.error(request, error)
+        if action == "submit" and workflow.can_edit(request.user, report):
+            return redirect("report_edit", pk=report.pk, section="overview")
     else:
         messages.success(
             request,

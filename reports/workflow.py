@@ -127,6 +127,11 @@ def can_view(user, report: Report) -> bool:
     return is_auditor(user) and report.status == Status.APPROVED
 
 
+def can_start(user, department) -> bool:
+    """Clerks start their own department's next report; administrators any department's."""
+    return is_clerk_of(user, department.pk) or is_admin(user)
+
+
 def can_edit(user, report: Report) -> bool:
     """Clerks of the department (and administrators) edit drafts and returned reports."""
     return report.is_editable and _clerk_or_admin(user, report)

@@ -31,3 +31,21 @@ def points(value) -> str:
     if value is None or value == "":
         return ""
     return num(Decimal(value))
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template; an empty list when it is missing."""
+    return mapping.get(key, []) if mapping else []
+
+
+@register.filter
+def add_class(bound_field, css: str):
+    """Render a bound field with extra CSS classes (selects and text inputs in tables)."""
+    if bound_field.field.widget.__class__.__name__ in ("Select",):
+        css = css.replace("form-control", "form-select")
+    existing = bound_field.field.widget.attrs.get("class", "")
+    classes = f"{existing} {css}".strip()
+    if bound_field.errors:
+        classes += " is-invalid"
+    return bound_field.as_widget(attrs={"class": classes})
