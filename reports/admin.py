@@ -10,7 +10,7 @@ from departments.roles import is_admin
 from scoring.models import GroupResult, IndicatorResult
 
 from . import workflow
-from .models import ApprovedVersion, Report, ReportTransition
+from .models import ApprovedVersion, Download, OfficialPdf, Report, ReportTransition
 from .selectors import decimal_str, report_change_log, report_document, report_scores
 
 
@@ -190,7 +190,7 @@ class ReportAdmin(SimpleHistoryAdmin):
             "transition_url": reverse("admin:reports_report_transition", args=[report.pk]),
             "transitions": report.transitions.select_related("user"),
             "field_changes": report_change_log(report=report),
-            "approved_versions": report.approved_versions.select_related("transition__user"),
+            "approved_versions": report.approved_versions.select_related("transition__user", "pdf"),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -256,7 +256,28 @@ class ReportTransitionAdmin(admin.ModelAdmin):
 
 @admin.register(ApprovedVersion)
 class ApprovedVersionAdmin(ReportTransitionAdmin):
-    list_display = ["report", "number", "created_at"]
+    list_display = ["report", "number", "total_score", "grade", "created_at"]
     list_filter = ["report__year", "report__department"]
     search_fields = ["report__department__name"]
     list_select_related = ["report__department"]
+
+
+@admin.register(OfficialPdf)
+class OfficialPdfAdmin(ReportTransitionAdmin):
+    """Stored official PDFs: a record, never edited (a new approval makes a new one)."""
+
+    list_display = ["version", "sha256", "size", "created_at"]
+    list_filter = ["version__report__year"]
+    search_fields = ["version__report__department__name", "sha256"]
+    list_select_related = ["version__report__department"]
+
+
+@admin.register(Download)
+class DownloadAdmin(ReportTransitionAdmin):
+    """Who downloaded what and when."""
+
+    list_display = ["created_at", "user", "report", "kind", "version", "sha256"]
+    list_filter = ["kind", "report__year"]
+    search_fields = ["user__username", "report__department__name", "sha256"]
+    list_select_related = ["user", "report__department", "version__report__department"]
+    date_hierarchy = "created_at"

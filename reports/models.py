@@ -206,6 +206,10 @@ class ApprovedVersion(models.Model):
     )
     summary = models.JSONField(_("汇总数据"))
     content = models.JSONField(_("报告全部内容"))
+    # Copied from ``summary`` when approved (the approved figures cannot change) so that
+    # lists filter and sort on them in the database.
+    total_score = models.DecimalField(_("总分"), max_digits=6, decimal_places=2)
+    grade = models.CharField(_("等级"), max_length=16, db_index=True)
     created_at = models.DateTimeField(_("批准时间"), auto_now_add=True)
 
     class Meta:
@@ -220,3 +224,73 @@ class ApprovedVersion(models.Model):
 
     def __str__(self):
         return f"{self.report}（第 {self.number} 次批准）"
+
+
+def official_pdf_path(instance: "OfficialPdf", filename: str) -> str:
+    report = instance.version.report
+    return f"reports/{report.year}/{report.department.code}/{filename}"
+
+
+class OfficialPdf(models.Model):
+    """The PDF of an approved version, rendered once and kept with its SHA-256.
+
+    It is never replaced: reopening and approving again makes a new version with its own file.
+    """
+
+    version = models.OneToOneField(
+        ApprovedVersion,
+        on_delete=models.PROTECT,
+        related_name="pdf",
+        verbose_name=_("已批准版本"),
+    )
+    file = models.FileField(_("文件"), upload_to=official_pdf_path, max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("正式 PDF")
+        verbose_name_plural = _("正式 PDF")
+        ordering = ["version"]
+
+    def __str__(self):
+        return f"{self.version}：{self.sha256[:12]}…"
+
+
+class Download(models.Model):
+    """Who downloaded which report, in what form, and when."""
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", _("正式 PDF")
+        PREVIEW = "preview", _("预览 PDF（水印）")
+        ZIP = "zip", _("ZIP 打包中的 PDF")
+        XLSX = "xlsx", _("Excel")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="downloads",
+        verbose_name=_("用户"),
+    )
+    report = models.ForeignKey(
+        Report, on_delete=models.PROTECT, related_name="downloads", verbose_name=_("自评报告")
+    )
+    version = models.ForeignKey(
+        ApprovedVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="downloads",
+        verbose_name=_("已批准版本"),
+    )
+    kind = models.CharField(_("形式"), max_length=8, choices=Kind.choices)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("下载记录")
+        verbose_name_plural = _("下载记录")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} {self.get_kind_display()} {self.report}"

@@ -5,16 +5,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, QueryDict
+from django.core.paginator import Paginator
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    JsonResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from departments.roles import user_roles
 from scoring import table
 
-from . import editor, workflow
-from .models import Report
+from . import archive, editor, workflow
+from .forms import ArchiveFilterForm
+from .models import Download, Report
 from .selectors import report_data, report_document, report_scores
 from .services import report_create, report_start_next_year
 from .workflow import TransitionRefused
@@ -94,6 +104,8 @@ def report_detail(request, pk: int):
             "report": report,
             "doc": report_document(report=report),
             "can_edit": workflow.can_edit(request.user, report),
+            "can_download": workflow.can_download(request.user, report),
+            "can_preview_pdf": workflow.can_preview_pdf(request.user, report),
             "actions": workflow.available_actions(user=request.user, report=report),
             "transition_url": reverse("report_transition", args=[report.pk]),
             "transitions": report.transitions.select_related("user"),
@@ -209,3 +221,106 @@ def report_transition(request, pk: int):
             f"已{workflow.action_label(action)}：当前状态“{report.get_status_display()}”。",
         )
     return redirect("report_detail", pk=report.pk)
+
+
+# PDFs and the approved-reports archive
+
+ARCHIVE_PAGE_SIZE = 50
+# A ZIP whose selection lacks at most this many stored PDFs renders them in the request;
+# a larger one shows a progress page that renders them a few at a time first.
+RENDER_INLINE_AT_MOST = 3
+RENDER_PER_STEP = 2
+
+
+def report_pdf(request, pk: int):
+    """The official PDF of an approved report; a watermarked preview of any other."""
+    report = report_for(request.user, pk)
+    if workflow.can_download(request.user, report):
+        pdf = archive.official_pdf(report=report)
+        archive.download_record(user=request.user, report=report, kind=Download.Kind.PDF, pdf=pdf)
+        response = FileResponse(
+            pdf.file.open("rb"),
+            as_attachment=True,
+            filename=archive.report_filename(report),
+            content_type="application/pdf",
+        )
+        response["X-Content-SHA256"] = pdf.sha256
+        return response
+    if not workflow.can_preview_pdf(request.user, report):
+        raise PermissionDenied("您无权下载该报告。")
+    data = archive.preview_pdf(report=report)
+    archive.download_record(user=request.user, report=report, kind=Download.Kind.PREVIEW)
+    name = archive.report_filename(report, suffix=f"（{report.get_status_display()}预览）")
+    return HttpResponse(
+        data,
+        content_type="application/pdf",
+        headers={"Content-Disposition": content_disposition_header(False, name)},
+    )
+
+
+def _archive_selection(request, data: QueryDict):
+    """The versions a request selects: the ticked ones, or all that match the filters."""
+    reports = workflow.visible_reports(request.user)
+    form = ArchiveFilterForm(data, reports=reports)
+    versions = form.filter(archive.approved_current_versions(reports))
+    if data.get("scope") != "all":
+        ids = [int(pk) for pk in data.getlist("version") if pk.isdigit()]
+        versions = versions.filter(pk__in=ids)
+    return form, versions
+
+
+def archive_list(request):
+    reports = workflow.visible_reports(request.user)
+    form = ArchiveFilterForm(request.GET or None, reports=reports)
+    versions = form.filter(archive.approved_current_versions(reports))
+    page = Paginator(versions, ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    return render(
+        request,
+        "reports/archive.html",
+        {"form": form, "page": page, "filters": filters, "filter_items": _items(filters)},
+    )
+
+
+def _items(query: QueryDict) -> list[tuple[str, str]]:
+    return [(key, value) for key, values in query.lists() for value in values]
+
+
+@require_POST
+def archive_zip(request):
+    _, versions = _archive_selection(request, request.POST)
+    count = versions.count()
+    if not count:
+        messages.error(
+            request, "没有选中任何报告：请勾选要下载的报告，或选择“下载全部符合条件的报告”。"
+        )
+        return redirect(f"{reverse('archive')}?{request.POST.get('filters', '')}")
+    missing = archive.versions_without_pdf(versions)
+    if missing.count() > RENDER_INLINE_AT_MOST:
+        return render(
+            request,
+            "reports/archive_prepare.html",
+            {"count": count, "missing": missing.count(), "items": _items(request.POST)},
+        )
+    for version in missing:
+        archive.official_pdf_render(version=version)
+    bundle = archive.zip_bundle(versions.select_related("pdf"))
+    archive.zip_downloads_record(user=request.user, bundle=bundle)
+    response = StreamingHttpResponse(bundle.chunks, content_type="application/zip")
+    response["Content-Length"] = str(bundle.size)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"已批准自评报告-{len(bundle.pdfs)}份.zip"
+    )
+    return response
+
+
+@require_POST
+def archive_prepare(request):
+    """Render a few of the selection's missing PDFs; the progress page calls this until done."""
+    _, versions = _archive_selection(request, request.POST)
+    for version in archive.versions_without_pdf(versions)[:RENDER_PER_STEP]:
+        archive.official_pdf_render(version=version)
+    return JsonResponse(
+        {"total": versions.count(), "missing": archive.versions_without_pdf(versions).count()}
+    )

@@ -138,10 +138,16 @@ def can_edit(user, report: Report) -> bool:
 
 
 def can_download(user, report: Report) -> bool:
-    """Auditors, reviewers in scope and administrators download approved reports."""
-    if report.status != Status.APPROVED:
-        return False
-    return can_view(user, report)
+    """The official PDF of an approved report: everyone who may see the report."""
+    return report.status == Status.APPROVED and can_view(user, report)
+
+
+def can_preview_pdf(user, report: Report) -> bool:
+    """A watermarked PDF of a report not yet approved: its clerks, reviewers, administrators.
+
+    Auditors never see reports before approval (``can_view``), so never get one.
+    """
+    return report.status != Status.APPROVED and can_view(user, report)
 
 
 def action_label(action: str) -> str:
@@ -217,11 +223,11 @@ def report_transition(*, report: Report, user, action: str, comment: str = "") -
     )
     locked.status = report.status = transition.target
     if action == Action.APPROVE:
-        _record_approved_version(locked, log)
+        _record_approved_version(locked, log, data)
     return log
 
 
-def _record_approved_version(report: Report, log: ReportTransition) -> ApprovedVersion:
+def _record_approved_version(report: Report, log: ReportTransition, data) -> ApprovedVersion:
     owned = [
         report,
         *report.income_lines.all(),
@@ -236,7 +242,9 @@ def _record_approved_version(report: Report, log: ReportTransition) -> ApprovedV
         report=report,
         number=number,
         transition=log,
-        summary=report_summary(report=report),
+        summary=report_summary(report=report, data=data),
+        total_score=data.scorecard.total_score,
+        grade=data.scorecard.grade,
         content=json.loads(serializers.serialize("json", owned)),
     )
 

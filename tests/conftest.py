@@ -11,6 +11,13 @@ SEED_TEXT = (Path(__file__).parent / "data" / "seed_liuyang_2022.txt").read_text
 DEMO_DEPARTMENT = "浏阳市人大常委会机关"
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Stored files (official PDFs) go to a fresh directory per test, not to ``var/``."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def demo(db):
     """The 浏阳市人大常委会 2022 report and the demo users, as ``load_demo`` makes them."""

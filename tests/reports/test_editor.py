@@ -186,9 +186,7 @@ def test_clerk_of_another_department_cannot_open_or_post(world, client_for, demo
     assert other.get(f"/reports/{demo_report.pk}/").status_code == 404
 
 
-def test_clerk_cannot_edit_a_submitted_report_and_sees_it_read_only(
-    client_for, users, demo_report
-):
+def test_clerk_cannot_edit_a_submitted_report_and_sees_it_read_only(client_for, users, demo_report):
     clerk = client_for("clerk")
     data = form_data(clerk.get(edit_url(demo_report, "problems")))
     report_transition(report=demo_report, user=users["clerk"], action="submit")

@@ -19,6 +19,9 @@ ALLOWED = {
     "approve": {"reviewer", "admin"},
     "return": {"reviewer", "admin"},
     "reopen": {"admin"},
+    # The official PDF of an approved report; the watermarked preview of a draft.
+    "download": {"clerk", "reviewer", "auditor", "admin"},
+    "preview_pdf": {"clerk", "reviewer", "admin"},
 }
 STATE_FOR = {
     "view": "draft",
@@ -27,6 +30,8 @@ STATE_FOR = {
     "approve": "submitted",
     "return": "submitted",
     "reopen": "approved",
+    "download": "approved",
+    "preview_pdf": "draft",
 }
 
 
@@ -45,6 +50,16 @@ def http_outcome(client, report, action) -> bool:
         response = client.get(f"/reports/{report.pk}/")
         assert response.status_code in (200, 302, 404)
         return response.status_code == 200
+    if action in ("download", "preview_pdf"):
+        response = client.get(f"/reports/{report.pk}/pdf/")
+        assert response.status_code in (200, 302, 403, 404)
+        if response.status_code != 200:
+            return False
+        data = b"".join(response.streaming_content) if response.streaming else response.content
+        assert data.startswith(b"%PDF-")
+        official = response.headers["Content-Disposition"].startswith("attachment")
+        assert official is (action == "download")
+        return True
     if action == "edit":
         url = f"/reports/{report.pk}/edit/overview/"
         page = client.get(url)

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from reports.archive import official_pdf, preview_pdf
 from reports.models import Report
-from reports.pdf import render_report_pdf
 from reports.selectors import report_get
 
 
@@ -40,8 +40,14 @@ class Command(BaseCommand):
         path = Path(output)
         if not path.parent.is_dir():
             raise CommandError(f"目录“{path.parent}”不存在：请先创建该目录，或换一个输出路径。")
-        watermark = "" if approved else report.get_status_display()
-        pdf = render_report_pdf(report=report, watermark=watermark)
+        if approved:
+            # The very file auditors download, rendered and stored on first use.
+            stored = official_pdf(report=report)
+            with stored.file.open("rb") as f:
+                pdf = f.read()
+            note = f"，SHA-256 {stored.sha256}"
+        else:
+            pdf = preview_pdf(report=report)
+            note = f"，水印“{report.get_status_display()}”"
         path.write_bytes(pdf)
-        note = f"，水印“{watermark}”" if watermark else ""
         self.stdout.write(self.style.SUCCESS(f"已导出：{path}（{len(pdf) // 1024} KB{note}）"))

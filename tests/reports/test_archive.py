@@ -1,0 +1,314 @@
+"""Official PDFs kept with their hash, watermarked previews, the approved list and its ZIP."""
+
+import hashlib
+import io
+import subprocess
+import zipfile
+
+import pytest
+from django.core.files.storage import default_storage
+from pypdf import PdfReader
+
+from departments.models import Department
+from reports import archive, views
+from reports.guards import REPORT_OWNED
+from reports.models import ApprovedVersion, Download, OfficialPdf, Report
+from reports.workflow import report_transition
+
+
+def approve(report, users):
+    report_transition(report=report, user=users["clerk"], action="submit")
+    report_transition(report=report, user=users["reviewer"], action="approve")
+    report.refresh_from_db()
+    return report
+
+
+def copy_report(report: Report, *, department: Department, year: int | None = None) -> Report:
+    """A full copy of a report (figures, scores, text) for another department: test data."""
+    lines = {model: list(model.objects.filter(report=report)) for model in REPORT_OWNED}
+    report.pk = None
+    report.department = department
+    report.year = year or report.year
+    report.status = Report.Status.DRAFT
+    report.save()
+    for rows in lines.values():
+        for row in rows:
+            row.pk = None
+            row.report = report
+            row.save()
+    return report
+
+
+@pytest.fixture
+def approved(world, users, demo_report):
+    return approve(demo_report, users)
+
+
+@pytest.fixture
+def two_approved(world, users, demo_report):
+    """The demo approved, and a copy of it approved for a second department."""
+    other = Department.objects.get(code="430181-002")
+    second = copy_report(Report.objects.get(pk=demo_report.pk), department=other)
+    report_transition(report=second, user=users["clerk_b"], action="submit")
+    report_transition(report=second, user=users["reviewer_b"], action="approve")
+    return [approve(demo_report, users), Report.objects.get(pk=second.pk)]
+
+
+def body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def pdf_text(data: bytes) -> str:
+    command = ["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"]
+    return subprocess.run(command, input=data, capture_output=True, check=True).stdout.decode()
+
+
+# One report's PDF
+
+
+def test_auditor_downloads_the_approved_pdf_and_its_hash_matches_the_stored_file(
+    approved, users, client_for
+):
+    response = client_for("auditor").get(f"/reports/{approved.pk}/pdf/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    data = body(response)
+    assert data.startswith(b"%PDF-")
+    stored = OfficialPdf.objects.get()
+    digest = hashlib.sha256(data).hexdigest()
+    assert digest == stored.sha256 == response["X-Content-SHA256"]
+    with default_storage.open(stored.file.name, "rb") as f:
+        assert hashlib.sha256(f.read()).hexdigest() == digest
+    assert stored.size == len(data)
+    assert stored.version == approved.approved_versions.get()
+    log = Download.objects.get()
+    assert (log.user, log.report, log.kind, log.sha256) == (
+        users["auditor"],
+        approved,
+        Download.Kind.PDF,
+        digest,
+    )
+
+
+def test_the_pdf_is_rendered_once_and_served_from_storage_afterwards(
+    approved, client_for, monkeypatch
+):
+    first = body(client_for("auditor").get(f"/reports/{approved.pk}/pdf/"))
+
+    def no_rendering(**kwargs):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(archive, "render_report_pdf", no_rendering)
+    second = body(client_for("reviewer").get(f"/reports/{approved.pk}/pdf/"))
+    assert second == first
+    assert OfficialPdf.objects.count() == 1
+    assert Download.objects.count() == 2
+
+
+def test_a_draft_pdf_is_refused_to_the_auditor(world, client_for, demo_report):
+    assert client_for("auditor").get(f"/reports/{demo_report.pk}/pdf/").status_code == 404
+    assert not Download.objects.exists()
+
+
+@pytest.mark.parametrize(("role", "state"), [("clerk", "草稿"), ("reviewer", "待审核")])
+def test_clerk_and_reviewer_get_a_watermarked_preview_of_a_report_not_approved(
+    world, users, client_for, demo_report, role, state
+):
+    if state == "待审核":
+        report_transition(report=demo_report, user=users["clerk"], action="submit")
+    response = client_for(role).get(f"/reports/{demo_report.pk}/pdf/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("inline")
+    pages = ["".join(page.split()) for page in pdf_text(body(response)).split("\f")[:-1]]
+    assert len(pages) == 13
+    assert all(state in page for page in pages)  # the watermark, on every page
+    assert "2575.66" in "".join(pages)
+    assert not OfficialPdf.objects.exists()
+    assert Download.objects.get().kind == Download.Kind.PREVIEW
+
+
+def test_reopening_keeps_the_old_file_and_a_new_approval_gets_its_own(approved, users, client_for):
+    client_for("auditor").get(f"/reports/{approved.pk}/pdf/")
+    old = OfficialPdf.objects.get()
+    report_transition(report=approved, user=users["admin"], action="reopen", comment="更正数据")
+    assert client_for("auditor").get(f"/reports/{approved.pk}/pdf/").status_code == 404
+    approve(approved, users)
+    response = client_for("auditor").get(f"/reports/{approved.pk}/pdf/")
+    new = OfficialPdf.objects.exclude(pk=old.pk).get()
+    assert new.version.number == 2
+    assert response["X-Content-SHA256"] == new.sha256
+    assert default_storage.exists(old.file.name)
+    assert default_storage.exists(new.file.name)
+    assert old.file.name != new.file.name
+
+
+def test_export_pdf_writes_the_stored_file_of_an_approved_report(approved, tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "report.pdf"
+    call_command(
+        "export_pdf", "--department", approved.department.name, "--year", "2022", "-o", out
+    )
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == OfficialPdf.objects.get().sha256
+
+
+# The approved list
+
+
+def test_the_list_shows_approved_reports_with_score_grade_and_hash(two_approved, client_for):
+    auditor = client_for("auditor")
+    auditor.get(f"/reports/{two_approved[0].pk}/pdf/")
+    page = auditor.get("/approved/").content.decode()
+    assert "共 2 份" in page
+    assert "浏阳市人大常委会机关" in page and "浏阳市财政局" in page
+    assert page.count(">99<") == 2
+    assert OfficialPdf.objects.get().sha256 in page
+    assert "首次下载时生成" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("year=2022", 2),
+        ("year=2021", None),
+        ("grade=优", 2),
+        ("grade=良", 0),
+        ("q=财政", 1),
+        ("q=430181-001", 1),
+        ("q=不存在的部门", 0),
+    ],
+)
+def test_the_list_filters_by_year_grade_and_search(two_approved, client_for, query, expected):
+    page = client_for("auditor").get(f"/approved/?{query}").content.decode()
+    if expected is None:  # not a year on offer: the filter is ignored, with the form's error
+        assert "共 2 份" in page
+        assert "选择一个有效的选项" in page
+    else:
+        assert f"共 {expected} 份" in page
+
+
+def test_the_list_filters_by_department(two_approved, client_for):
+    other = Department.objects.get(code="430181-002")
+    page = client_for("auditor").get(f"/approved/?department={other.pk}").content.decode()
+    assert "共 1 份" in page
+    assert "浏阳市财政局</label>" in page
+    assert "浏阳市人大常委会机关</label>" not in page
+
+
+def test_each_role_lists_only_what_it_may_see(two_approved, client_for):
+    assert "共 2 份" in client_for("auditor").get("/approved/").content.decode()
+    assert "共 1 份" in client_for("clerk").get("/approved/").content.decode()
+    assert "共 1 份" in client_for("reviewer_b").get("/approved/").content.decode()
+
+
+def test_the_list_costs_the_same_queries_at_any_size(
+    world, users, client_for, demo_report, django_assert_max_num_queries
+):
+    """Many approved versions (made directly: the list reads only versions and departments)."""
+    auditor = client_for("auditor")
+    approve(demo_report, users)
+    version = ApprovedVersion.objects.get()
+
+    def add_departments(n, start):
+        for i in range(start, start + n):
+            department = Department.objects.create(
+                name=f"测试部门{i}", code=f"T{i:05d}", reporting_unit=f"测试部门{i}办公室"
+            )
+            report = Report.objects.create(
+                department=department, year=2022, framework=demo_report.framework
+            )
+            Report.objects.filter(pk=report.pk).update(status=Report.Status.APPROVED)
+            ApprovedVersion.objects.create(
+                report=report,
+                number=1,
+                transition=report.transitions.create(
+                    action="approve",
+                    from_status="submitted",
+                    to_status="approved",
+                    user=users["admin"],
+                ),
+                summary=version.summary,
+                content=[],
+                total_score=version.total_score,
+                grade=version.grade,
+            )
+
+    add_departments(10, 0)
+    with django_assert_max_num_queries(12):
+        assert "共 11 份" in auditor.get("/approved/").content.decode()
+    add_departments(80, 10)
+    with django_assert_max_num_queries(12):
+        page = auditor.get("/approved/").content.decode()
+    assert "共 91 份" in page
+    assert "第 1 / 2 页" in page
+
+
+# The ZIP
+
+
+def read_zip(response) -> zipfile.ZipFile:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    data = body(response)
+    assert len(data) == int(response["Content-Length"])
+    return zipfile.ZipFile(io.BytesIO(data))
+
+
+def test_a_zip_of_all_matching_reports_holds_one_valid_pdf_each(two_approved, users, client_for):
+    response = client_for("auditor").post("/approved/zip/", {"scope": "all", "year": "2022"})
+    bundle = read_zip(response)
+    names = bundle.namelist()
+    assert names == [
+        "浏阳市人大常委会机关2022年部门整体支出绩效自评报告.pdf",
+        "浏阳市财政局2022年部门整体支出绩效自评报告.pdf",
+        "SHA256SUMS.txt",
+    ]
+    sums = dict(
+        reversed(line.split("  ", 1))
+        for line in bundle.read("SHA256SUMS.txt").decode().splitlines()
+    )
+    for name in names[:2]:
+        data = bundle.read(name)
+        assert data.startswith(b"%PDF-")
+        assert len(PdfReader(io.BytesIO(data)).pages) > 1
+        assert hashlib.sha256(data).hexdigest() == sums[name]
+    assert set(sums.values()) == set(OfficialPdf.objects.values_list("sha256", flat=True))
+    logged = Download.objects.filter(kind=Download.Kind.ZIP, user=users["auditor"])
+    assert sorted(logged.values_list("report_id", flat=True)) == sorted(r.pk for r in two_approved)
+
+
+def test_a_zip_of_the_ticked_reports_only(two_approved, client_for):
+    ticked = two_approved[1].approved_versions.get()
+    response = client_for("auditor").post("/approved/zip/", {"version": [ticked.pk]})
+    names = read_zip(response).namelist()
+    assert names == ["浏阳市财政局2022年部门整体支出绩效自评报告.pdf", "SHA256SUMS.txt"]
+
+
+def test_a_zip_with_nothing_ticked_says_what_to_do(two_approved, client_for):
+    response = client_for("auditor").post("/approved/zip/", {"scope": "selected"}, follow=True)
+    assert "没有选中任何报告" in response.content.decode()
+    assert not Download.objects.exists()
+
+
+def test_a_zip_cannot_reach_reports_outside_the_users_scope(two_approved, client_for):
+    theirs = two_approved[1].approved_versions.get()
+    response = client_for("clerk").post("/approved/zip/", {"version": [theirs.pk]}, follow=True)
+    assert "没有选中任何报告" in response.content.decode()
+
+
+def test_a_large_selection_shows_progress_while_its_pdfs_are_made(
+    two_approved, client_for, monkeypatch
+):
+    monkeypatch.setattr(views, "RENDER_INLINE_AT_MOST", 0)
+    monkeypatch.setattr(views, "RENDER_PER_STEP", 1)
+    auditor = client_for("auditor")
+    form = {"scope": "all", "year": "2022"}
+    page = auditor.post("/approved/zip/", form)
+    assert page["Content-Type"].startswith("text/html")
+    html = page.content.decode()
+    assert "正在准备 2 份报告的 ZIP" in html
+    assert 'id="prepare-progress"' in html
+    assert auditor.post("/approved/prepare/", form).json() == {"total": 2, "missing": 1}
+    assert auditor.post("/approved/prepare/", form).json() == {"total": 2, "missing": 0}
+    assert len(read_zip(auditor.post("/approved/zip/", form)).namelist()) == 3
