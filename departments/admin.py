@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from perfeval.resources import ImportExportAdminMixin
+
 from .models import Department, OrgUnit, User
+from .resources import DepartmentResource, OrgUnitResource
 
 
 class OrgUnitInline(admin.TabularInline):
@@ -11,7 +14,8 @@ class OrgUnitInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ImportExportAdminMixin, admin.ModelAdmin):
+    resource_classes = [DepartmentResource]
     list_display = ["name", "code", "short_name", "reporting_unit", "region"]
     list_filter = ["region"]
     search_fields = ["name", "code", "short_name", "reporting_unit"]
@@ -19,7 +23,8 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(ImportExportAdminMixin, admin.ModelAdmin):
+    resource_classes = [OrgUnitResource]
     list_display = ["name", "kind", "department", "order"]
     list_filter = ["kind", "department"]
     search_fields = ["name", "department__name"]

@@ -6,9 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from perfeval.locking import ReportOwnedAdminMixin
+from perfeval.resources import ImportExportAdminMixin
 
 from . import rules
 from .models import Framework, GradeBand, GroupResult, Indicator, IndicatorResult
+from .resources import IndicatorResource
 from .services import framework_copy
 
 
@@ -127,8 +129,13 @@ class FrameworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
-    """Indicators are edited on their framework's page, where the weights are checked together."""
+class IndicatorAdmin(ImportExportAdminMixin, admin.ModelAdmin):
+    """Indicators are edited on their framework's page, where the weights are checked together.
+
+    Or imported as a sheet, which is checked against the weight rules as a whole.
+    """
+
+    resource_classes = [IndicatorResource]
 
     list_display = ["name", "level", "weight", "parent", "framework", "order", "rule"]
     list_filter = ["framework", "level", "rule"]
@@ -143,6 +150,9 @@ class IndicatorAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("scoring.change_framework")
 
 
 RESULT_FILTERS = ["report__year", "report__department", "report__status"]

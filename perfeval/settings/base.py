@@ -137,3 +137,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Admin CSV/XLSX import and export: a file with any bad row saves nothing; only users who
+# may add a model import it; exports neutralise formulas in the resources themselves.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -59,7 +60,20 @@ class Browser:
         """Click something that loads a new page, and wait until it has."""
         old = self.find("html")
         self.find(selector).click()
-        WebDriverWait(self.driver, 10).until(EC.staleness_of(old))
+
+        def replaced(driver) -> bool:
+            try:
+                old.is_enabled()
+            except WebDriverException:
+                # Stale, or chromedriver's "node does not belong to the document" when it
+                # asks in the middle of the swap: either way the old page is gone.
+                return True
+            return False
+
+        WebDriverWait(self.driver, 10).until(replaced)
+        WebDriverWait(self.driver, 10).until(
+            lambda driver: driver.execute_script("return document.readyState") == "complete"
+        )
 
     def type(self, selector: str, text: str):
         field = self.find(selector)

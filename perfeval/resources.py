@@ -1,0 +1,160 @@
+"""Shared pieces of the admin's CSV/XLSX import and export (django-import-export).
+
+Columns carry Chinese headers and choice labels, so a finance office can read and fill a
+sheet without codes; every row is validated like a form (``full_clean``) and a file with any
+bad row saves nothing (``IMPORT_EXPORT_USE_TRANSACTIONS``).
+"""
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from django.apps import apps
+from import_export import fields, resources, widgets
+from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
+
+# A spreadsheet runs a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class SafeTextWidget(widgets.CharWidget):
+    """Text written so that no spreadsheet runs it as a formula, and read back unchanged.
+
+    A leading apostrophe is what spreadsheets themselves use to mark "this is text".
+    """
+
+    def render(self, value, obj=None, **kwargs):
+        text = super().render(value, obj, **kwargs)
+        if isinstance(text, str) and text.startswith(FORMULA_STARTS):
+            return "'" + text
+        return text
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        if isinstance(text, str) and text[1:2] and text.startswith("'"):
+            if text[1:].startswith(FORMULA_STARTS):
+                return text[1:]
+        return text
+
+
+class AmountWidget(widgets.DecimalWidget):
+    """A number as offices write it: full-width digits, thousands separators, 万元 after it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("coerce_to_string", False)
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or isinstance(value, (int, float, Decimal)):
+            return super().clean(value, row, **kwargs)
+        text = re.sub(r"[,\s，]", "", unicodedata.normalize("NFKC", str(value)))
+        text = text.removesuffix("万元").removesuffix("分")
+        if not text:
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"“{value}”不是数字：请填写数字，如 2320.58。") from None
+        if not number.is_finite():
+            raise ValueError(f"“{value}”不是数字：请填写数字，如 2320.58。")
+        return number
+
+
+class ChoiceLabelWidget(widgets.Widget):
+    """A choice written as its Chinese label; reading accepts the label or the stored code."""
+
+    def __init__(self, choices, what: str, **kwargs):
+        self.choices = list(choices)
+        self.what = what
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip()
+        for code, label in self.choices:
+            if text in (code, str(label)):
+                return code
+        allowed = "、".join(str(label) for _, label in self.choices)
+        raise ValueError(f"“{text}”不是有效的{self.what}：请填写 {allowed} 之一。")
+
+    def render(self, value, obj=None, **kwargs):
+        return str(dict(self.choices).get(value, value or ""))
+
+
+class ReportWidget(widgets.ForeignKeyWidget):
+    """The report a line belongs to, written as its department code; the year column says which.
+
+    Resolved through the app registry so that ``budgets`` and ``scoring`` need not import
+    ``reports``.
+    """
+
+    year_column = "年度"
+
+    def __init__(self, **kwargs):
+        super().__init__(apps.get_model("reports", "Report"), field="department__code", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        code = str(value or "").strip()
+        year = str((row or {}).get(self.year_column) or "").strip()
+        if not code or not year.isdigit():
+            raise ValueError("请填写“部门编码”和“年度”，以确定这一行属于哪份报告。")
+        report = self.model.objects.filter(department__code=code, year=int(year)).first()
+        if report is None:
+            raise ValueError(
+                f"找不到部门编码 {code} 的 {year} 年自评报告：请先在系统中建立该报告，"
+                "或改正部门编码和年度。"
+            )
+        if not report.is_editable:
+            raise ValueError(
+                f"部门编码 {code} 的 {year} 年自评报告状态为“{report.get_status_display()}”，"
+                "不能导入：只有草稿和已退回的报告可以修改。"
+            )
+        return report
+
+
+def report_field() -> fields.Field:
+    return fields.Field(attribute="report", column_name="部门编码", widget=ReportWidget())
+
+
+def year_field() -> fields.Field:
+    """Read by ``ReportWidget`` to find the report; never written to the line itself."""
+    return fields.Field(
+        attribute="report__year",
+        column_name="年度",
+        readonly=True,
+        widget=widgets.IntegerWidget(coerce_to_string=False),
+    )
+
+
+def choice_field(attribute: str, column_name: str, choices, what: str) -> fields.Field:
+    return fields.Field(
+        attribute=attribute, column_name=column_name, widget=ChoiceLabelWidget(choices, what)
+    )
+
+
+def text_field(attribute: str, column_name: str) -> fields.Field:
+    return fields.Field(attribute=attribute, column_name=column_name, widget=SafeTextWidget())
+
+
+def money_field(attribute: str, column_name: str) -> fields.Field:
+    return fields.Field(attribute=attribute, column_name=column_name, widget=AmountWidget())
+
+
+class PerfevalResource(resources.ModelResource):
+    """Validate each row like a form; unchanged rows are skipped and reported as such."""
+
+    class Meta:
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def import_data(self, dataset, *args, **kwargs):
+        # One bad row refuses the whole file, as every import of this app does.
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, *args, **kwargs)
+
+
+class ImportExportAdminMixin(ImportExportMixin):
+    """Import and export on an admin list, in the two formats offices use."""
+
+    formats = [base_formats.CSV, base_formats.XLSX]
