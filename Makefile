@@ -13,12 +13,29 @@ PORT ?= 8000
 APT_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-ukai
 APT_TEST := $(APT_RUN) poppler-utils chromium chromium-driver
 
-.PHONY: run test lint setup apt-run apt-test
+.PHONY: run serve test lint setup apt-run apt-test
 
 run: apt-run setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# The production settings under gunicorn, over the local SQLite database, for a trial on this
+# machine: a random key kept in var/secret_key, and plain http on 127.0.0.1 through the
+# PERFEVAL_INSECURE_LOCAL_HTTP switch (no HTTPS redirect, cookies without Secure), which
+# `check --deploy` reports: never set it on a server (docs/deploy.md).
+SERVE_ENV = DJANGO_ENV=production DJANGO_SECRET_KEY="$$(cat var/secret_key)" \
+	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost PERFEVAL_INSECURE_LOCAL_HTTP=1
+
+serve: apt-run setup var/secret_key
+	$(SERVE_ENV) $(MANAGE) migrate --noinput
+	$(SERVE_ENV) $(MANAGE) load_demo
+	$(SERVE_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
+	$(SERVE_ENV) $(BIN)/gunicorn perfeval.wsgi --bind 127.0.0.1:$(PORT)
+
+var/secret_key:
+	mkdir -p var
+	(umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@)
 
 test: apt-test setup
 	$(BIN)/ruff check .

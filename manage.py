@@ -4,9 +4,12 @@
 import os
 import sys
 
+from perfeval.settings import default_module
+
 
 def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "perfeval.settings.local")
+    # DJANGO_SETTINGS_MODULE wins; else DJANGO_ENV (local, production) picks the module.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", default_module())
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

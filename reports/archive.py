@@ -38,14 +38,13 @@ def current_version(report: Report) -> ApprovedVersion:
     """The version an approved report stands at: its latest approval."""
     if report.status != Report.Status.APPROVED:
         raise NotApproved(f"该报告状态为“{report.get_status_display()}”，尚未批准，没有正式 PDF。")
-    return report.approved_versions.select_related("report__department").latest("number")
+    return report.approved_versions.select_related("report__department", "pdf").latest("number")
 
 
 def official_pdf(*, report: Report) -> OfficialPdf:
     """The stored PDF of the report's current approved version, rendered now if not yet."""
     version = current_version(report)
-    stored = OfficialPdf.objects.filter(version=version).first()
-    return stored or official_pdf_render(version=version)
+    return getattr(version, "pdf", None) or official_pdf_render(version=version)
 
 
 def official_pdf_render(*, version: ApprovedVersion) -> OfficialPdf:

@@ -30,6 +30,7 @@ from departments.roles import (
 
 from .models import ApprovedVersion, Report, ReportTransition
 from .selectors import report_data, report_summary
+from .tasks import official_pdf_enqueue
 
 Status = Report.Status
 Action = ReportTransition.Action
@@ -223,7 +224,9 @@ def report_transition(*, report: Report, user, action: str, comment: str = "") -
     )
     locked.status = report.status = transition.target
     if action == Action.APPROVE:
-        _record_approved_version(locked, log, data)
+        version = _record_approved_version(locked, log, data)
+        # The official PDF is made once, now, in the background (inline without a worker).
+        official_pdf_enqueue(version_ids=[version.pk])
     return log
 
 

@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "simple_history",
+    "csp",
+    "django_tasks",
+    "django_tasks_db",
     "departments",
     "budgets",
     "scoring",
@@ -53,6 +56,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Right after SecurityMiddleware, in development as in production: static files with the
+    # same headers everywhere, and without touching sessions or the database.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "perfeval.middleware.PageCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,6 +141,52 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Production swaps in hashed, compressed static files (and maybe S3 for media): production.py.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# The same Content Security Policy in every environment, so the tests see what users get:
+# nothing inline (scripts live in static/js/, styles in static/css/), nothing from elsewhere.
+# Bootstrap's icons are data: URIs in its CSS, hence img-src data:. Sent with pages only
+# (perfeval/middleware.py): Chrome's viewer for an inline PDF would break under it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Plain log lines in development; production.py switches the handler to JSON lines.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+        "json": {"()": "perfeval.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": os.environ.get("PERFEVAL_LOG_FORMAT", "plain"),
+        },
+    },
+    # WARNING: WeasyPrint reports every rendering step at INFO.
+    "root": {"handlers": ["console"], "level": os.environ.get("PERFEVAL_LOG_LEVEL", "WARNING")},
+    # Replaces Django's own console handler (DEBUG only) so that no line is printed twice.
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -143,3 +196,15 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+
+# Background work (PDF rendering, ZIPs): Django's tasks API through the django-tasks backport.
+# The embedded default runs each task inline when it is enqueued; PERFEVAL_TASKS=database
+# queues tasks in the database for `manage.py db_worker` processes (docs/deploy.md).
+TASK_BACKENDS = {
+    "inline": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+_tasks = os.environ.get("PERFEVAL_TASKS", "inline")
+if _tasks not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"PERFEVAL_TASKS must be one of {', '.join(TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[_tasks]}}

@@ -37,6 +37,8 @@ class Browser:
         options.binary_location = CHROMIUM
         for flag in (*FLAGS, f"--window-size={width},{height}"):
             options.add_argument(flag)
+        # Keep the console (CSP refusals are reported there) for console_messages().
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         self.driver = webdriver.Chrome(
             service=webdriver.ChromeService(executable_path=CHROMEDRIVER), options=options
         )
@@ -100,6 +102,10 @@ class Browser:
             self.driver.set_window_size(width, min(height + 150, 6000))
         self.driver.save_screenshot(str(path))
         return path
+
+    def console_messages(self) -> list[str]:
+        """What the page wrote to the console since the last call."""
+        return [entry["message"] for entry in self.driver.get_log("browser")]
 
     def quit(self):
         self.driver.quit()

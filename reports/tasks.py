@@ -1,0 +1,36 @@
+"""Background work: rendering official PDFs, so that no request waits for WeasyPrint.
+
+Enqueued through Django's tasks API (the django-tasks backport on Django 5.2). With the
+inline backend (the default) a task runs as it is enqueued; with the database backend a
+``db_worker`` process runs it and pages poll for the result.
+"""
+
+from django.db import transaction
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task, task_backends
+from django_tasks.backends.immediate import ImmediateBackend
+
+from . import archive
+from .models import ApprovedVersion
+
+
+def runs_inline() -> bool:
+    """Whether enqueued tasks run at once, in the enqueuing process."""
+    return isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], ImmediateBackend)
+
+
+@task()
+def official_pdf_render_task(version_id: int) -> str:
+    """Render and store one approved version's PDF; its SHA-256."""
+    version = ApprovedVersion.objects.select_related("report__department").get(pk=version_id)
+    return archive.official_pdf_render(version=version).sha256
+
+
+def official_pdf_enqueue(*, version_ids) -> None:
+    """Render these versions' PDFs once the current transaction has committed."""
+    ids = list(version_ids)
+
+    def enqueue():
+        for pk in ids:
+            official_pdf_render_task.enqueue(pk)
+
+    transaction.on_commit(enqueue)

@@ -1,0 +1,127 @@
+"""Production settings (perfeval/settings/production.py), checked in a fresh process as deployed."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def production_env(tmp_path):
+    """The environment of a real server: a long random key, its host name, DJANGO_ENV."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PERFEVAL_"))}
+    env.update(
+        DJANGO_ENV="production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="perfeval.example.gov.cn",
+        PERFEVAL_VAR_DIR=str(tmp_path / "var"),
+    )
+    return env
+
+
+def manage(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def settings_of(env: dict, *names: str) -> dict:
+    code = (
+        # Through the WSGI module, as gunicorn loads it.
+        "import json, perfeval.wsgi; from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}, default=str))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_check_deploy_reports_no_issue(production_env):
+    done = manage(production_env, "check", "--deploy")
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "System check identified no issues" in done.stdout
+    assert "WARNINGS" not in done.stdout + done.stderr
+
+
+def test_check_deploy_flags_the_local_http_trial(production_env):
+    done = manage({**production_env, "PERFEVAL_INSECURE_LOCAL_HTTP": "1"}, "check", "--deploy")
+
+    for warning in ("security.W008", "security.W012", "security.W016"):
+        assert warning in done.stderr + done.stdout
+
+
+def test_production_refuses_to_start_without_allowed_hosts(production_env):
+    del production_env["DJANGO_ALLOWED_HOSTS"]
+
+    done = manage(production_env, "check")
+
+    assert done.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in done.stderr
+
+
+def test_django_env_selects_production_with_debug_off_even_if_asked(production_env):
+    found = settings_of(
+        {**production_env, "DJANGO_DEBUG": "1"}, "SETTINGS_MODULE", "DEBUG", "ALLOWED_HOSTS"
+    )
+
+    assert found == {
+        "SETTINGS_MODULE": "perfeval.settings.production",
+        "DEBUG": False,
+        "ALLOWED_HOSTS": ["perfeval.example.gov.cn"],
+    }
+
+
+def test_static_files_get_hashed_names_and_media_stays_local_by_default(production_env):
+    storages = settings_of(production_env, "STORAGES")["STORAGES"]
+
+    assert storages["staticfiles"]["BACKEND"].endswith("CompressedManifestStaticFilesStorage")
+    assert storages["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+
+
+def test_s3_bucket_in_the_environment_moves_media_to_s3(production_env):
+    env = {
+        **production_env,
+        "PERFEVAL_S3_BUCKET": "perfeval-media",
+        "PERFEVAL_S3_ENDPOINT_URL": "https://s3.example.gov.cn",
+    }
+
+    code = (
+        "import perfeval.wsgi; from django.core.files.storage import storages; "
+        's = storages["default"]; '
+        "print(type(s).__name__, s.bucket_name, s.endpoint_url)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+    assert done.stdout.split() == ["S3Storage", "perfeval-media", "https://s3.example.gov.cn"]
+
+
+def test_s3_bucket_without_django_storages_says_what_to_install(production_env, tmp_path):
+    # A server installed without the s3 extra: shadow the package with one that fails.
+    blocked = tmp_path / "blocked" / "storages"
+    blocked.mkdir(parents=True)
+    (blocked / "__init__.py").write_text('raise ImportError("not installed")\n')
+    env = {
+        **production_env,
+        "PERFEVAL_S3_BUCKET": "perfeval-media",
+        "PYTHONPATH": str(blocked.parent),
+    }
+    done = manage(env, "check")
+
+    assert done.returncode != 0
+    assert "pip install -e '.[s3]'" in done.stderr
