@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -10,8 +11,10 @@ from departments.roles import is_admin
 from scoring.models import GroupResult, IndicatorResult
 
 from . import workflow
+from .forms import SelfevalAdminUploadForm
 from .models import ApprovedVersion, Download, OfficialPdf, Report, ReportTransition
 from .selectors import decimal_str, report_change_log, report_document, report_scores
+from .views import selfeval_upload
 
 
 class OwnedInline:
@@ -177,6 +180,11 @@ class ReportAdmin(SimpleHistoryAdmin):
                 self.admin_site.admin_view(self.transition_view),
                 name="reports_report_transition",
             ),
+            path(
+                "<int:pk>/selfeval/",
+                self.admin_site.admin_view(self.selfeval_view),
+                name="reports_report_selfeval",
+            ),
             *super().get_urls(),
         ]
 
@@ -193,6 +201,28 @@ class ReportAdmin(SimpleHistoryAdmin):
             "approved_versions": report.approved_versions.select_related("transition__user", "pdf"),
         }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def selfeval_view(self, request, pk):
+        """The 自评表 in Excel: download it, or import a filled one into an editable report."""
+        report = get_object_or_404(self.get_queryset(request), pk=pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": report,
+            "report": report,
+            "title": f"自评表 Excel 导入导出：{report}",
+            "can_import": workflow.can_edit(request.user, report),
+        }
+        if request.method == "POST" and not context["can_import"]:
+            raise PermissionDenied("该报告当前不能修改，不能导入：只有草稿和已退回的报告可以导入。")
+        return selfeval_upload(
+            request,
+            report=report,
+            form_class=SelfevalAdminUploadForm,
+            template="admin/reports/report/selfeval.html",
+            context=context,
+            done_url=reverse("admin:reports_report_change", args=[report.pk]),
+        )
 
     def transition_view(self, request, pk):
         report = get_object_or_404(self.get_queryset(request), pk=pk)

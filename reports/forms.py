@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 from departments.models import Department
 from scoring.models import GradeBand
 
+from .excel.importer import MAX_BYTES
 from .models import ApprovedVersion, Report
 
 
@@ -55,3 +56,46 @@ class ArchiveFilterForm(forms.Form):
                 | Q(report__department__reporting_unit__icontains=q)
             )
         return versions
+
+
+class SelfevalUploadForm(forms.Form):
+    """A filled 自评表 to import into a report."""
+
+    file = forms.FileField(
+        label="自评表文件（.xlsx）",
+        help_text="本系统导出的自评表，或按同样格式手工填写的表格；不超过 5 MB。",
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if name.endswith(".xls"):
+            raise forms.ValidationError(
+                "这是旧版 Excel（.xls）文件：请在 Excel 或 WPS 中“另存为”.xlsx 格式后再上传。"
+            )
+        if not name.endswith(".xlsx"):
+            raise forms.ValidationError("只能导入 .xlsx 格式的自评表：请选择 Excel 工作簿文件。")
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                f"文件大小为 {upload.size / 1024 / 1024:.1f} MB，超过 5 MB 的上限："
+                "请删除多余的工作表、图片后另存再上传。"
+            )
+        return upload
+
+
+class SelfevalAdminUploadForm(SelfevalUploadForm):
+    """The administrator may also build a new framework version from the sheet."""
+
+    new_framework = forms.CharField(
+        label="按表中的指标新建指标体系",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+        help_text="填写新指标体系的名称时，按表中的一、二、三级指标和权重新建一个版本，并让本报告使用它；"
+        "留空则按报告现有的指标体系导入。",
+    )

@@ -1,10 +1,15 @@
 """Pages of the report: home, editor, preview, workflow buttons. Thin: rules live elsewhere."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
@@ -22,8 +27,10 @@ from django.views.decorators.http import require_POST
 from departments.roles import user_roles
 from scoring import table
 
-from . import archive, editor, workflow
-from .forms import ArchiveFilterForm
+from . import archive, editor, tasks, workflow
+from .excel import importer
+from .excel.export import selfeval_xlsx
+from .forms import ArchiveFilterForm, SelfevalUploadForm
 from .models import Download, Report
 from .selectors import report_data, report_document, report_scores
 from .services import report_create, report_start_next_year
@@ -236,6 +243,11 @@ def report_pdf(request, pk: int):
     """The official PDF of an approved report; a watermarked preview of any other."""
     report = report_for(request.user, pk)
     if workflow.can_download(request.user, report):
+        version = archive.current_version(report)
+        if not tasks.runs_inline() and not hasattr(version, "pdf"):
+            # A worker renders it; the page waits for it and then downloads.
+            tasks.official_pdf_enqueue(version_ids=[version.pk])
+            return render(request, "reports/pdf_wait.html", {"report": report, "version": version})
         pdf = archive.official_pdf(report=report)
         archive.download_record(user=request.user, report=report, kind=Download.Kind.PDF, pdf=pdf)
         response = FileResponse(
@@ -296,14 +308,17 @@ def archive_zip(request):
             request, "没有选中任何报告：请勾选要下载的报告，或选择“下载全部符合条件的报告”。"
         )
         return redirect(f"{reverse('archive')}?{request.POST.get('filters', '')}")
-    missing = archive.versions_without_pdf(versions)
-    if missing.count() > RENDER_INLINE_AT_MOST:
+    missing = list(archive.versions_without_pdf(versions).values_list("pk", flat=True))
+    inline = tasks.runs_inline()
+    if missing and not inline:
+        tasks.official_pdf_enqueue(version_ids=missing)
+    if len(missing) > (RENDER_INLINE_AT_MOST if inline else 0):
         return render(
             request,
             "reports/archive_prepare.html",
-            {"count": count, "missing": missing.count(), "items": _items(request.POST)},
+            {"count": count, "missing": len(missing), "items": _items(request.POST)},
         )
-    for version in missing:
+    for version in archive.versions_without_pdf(versions):
         archive.official_pdf_render(version=version)
     bundle = archive.zip_bundle(versions.select_related("pdf"))
     archive.zip_downloads_record(user=request.user, bundle=bundle)
@@ -317,10 +332,126 @@ def archive_zip(request):
 
 @require_POST
 def archive_prepare(request):
-    """Render a few of the selection's missing PDFs; the progress page calls this until done."""
+    """How far the selection's PDFs are; the progress page calls this until none is missing.
+
+    Without a worker, each call renders a few itself.
+    """
     _, versions = _archive_selection(request, request.POST)
-    for version in archive.versions_without_pdf(versions)[:RENDER_PER_STEP]:
-        archive.official_pdf_render(version=version)
+    if tasks.runs_inline():
+        for version in archive.versions_without_pdf(versions)[:RENDER_PER_STEP]:
+            archive.official_pdf_render(version=version)
     return JsonResponse(
         {"total": versions.count(), "missing": archive.versions_without_pdf(versions).count()}
+    )
+
+
+def report_pdf_status(request, pk: int):
+    """Whether the official PDF the wait page is waiting for is ready."""
+    report = report_for(request.user, pk)
+    if not workflow.can_download(request.user, report):
+        raise PermissionDenied("您无权下载该报告。")
+    version = archive.current_version(report)
+    return JsonResponse({"ready": hasattr(version, "pdf")})
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def report_xlsx(request, pk: int):
+    """The 自评表 in its official Excel layout, for anyone who may see the report."""
+    report = report_for(request.user, pk)
+    data = selfeval_xlsx(report=report)
+    archive.download_record(user=request.user, report=report, kind=Download.Kind.XLSX)
+    name = f"{report.department.name}{report.year}年部门整体支出绩效自评表.xlsx"
+    return HttpResponse(
+        data,
+        content_type=XLSX_TYPE,
+        headers={"Content-Disposition": content_disposition_header(True, name)},
+    )
+
+
+# Importing a filled 自评表
+
+PENDING_UPLOADS = "imports/pending/"
+PENDING_SALT = "perfeval.selfeval-upload"
+PENDING_MAX_AGE = 3600
+
+
+def selfeval_upload(request, *, report, form_class, template: str, context: dict, done_url: str):
+    """The upload page's logic, shared by the clerk's page and the admin's.
+
+    A sheet printed for another department or year is held back until the user confirms;
+    the file waits in storage meanwhile, so it need not be chosen again.
+    """
+    pending = request.POST.get("pending", "")
+    if request.method == "POST" and pending:
+        try:
+            name = signing.loads(pending, salt=PENDING_SALT, max_age=PENDING_MAX_AGE)
+        except signing.BadSignature:
+            messages.error(request, "确认已过期：请重新选择文件上传。")
+            return redirect(request.path)
+        with default_storage.open(name, "rb") as f:
+            data = f.read()
+        default_storage.delete(name)
+        page = (form_class(), template, context)
+        return _selfeval_import(request, report, data, request.POST, page, done_url)
+    form = form_class(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            warnings = importer.selfeval_identity_check(report=report, data=data)
+        except importer.SelfevalImportRefused as refused:
+            return render(
+                request, template, {**context, "form": form, "problems": refused.problems}
+            )
+        if warnings:
+            name = default_storage.save(
+                f"{PENDING_UPLOADS}{uuid.uuid4().hex}.xlsx", ContentFile(data)
+            )
+            return render(
+                request,
+                template,
+                {
+                    **context,
+                    "form": form,
+                    "confirm": warnings,
+                    "pending": signing.dumps(name, salt=PENDING_SALT),
+                    "new_framework": form.cleaned_data.get("new_framework", ""),
+                    "filename": upload.name,
+                },
+            )
+        options = {**form.cleaned_data, "filename": upload.name}
+        return _selfeval_import(request, report, data, options, (form, template, context), done_url)
+    return render(request, template, {**context, "form": form})
+
+
+def _selfeval_import(request, report, data, options, page, done_url):
+    try:
+        result = importer.selfeval_import(
+            report=report,
+            data=data,
+            new_framework=options.get("new_framework") or "",
+            user=request.user,
+            filename=options.get("filename") or "",
+        )
+    except importer.SelfevalImportRefused as refused:
+        form, template, context = page
+        return render(request, template, {**context, "form": form, "problems": refused.problems})
+    messages.success(request, "已导入自评表：" + "；".join(result.written))
+    for warning in result.warnings:
+        messages.warning(request, str(warning))
+    return redirect(done_url)
+
+
+def report_import(request, pk: int):
+    """The clerk's upload of a filled 自评表 into their draft or returned report."""
+    report = editable_report_for(request.user, pk)
+    return selfeval_upload(
+        request,
+        report=report,
+        form_class=SelfevalUploadForm,
+        template="reports/import.html",
+        context={"report": report},
+        done_url=reverse("report_edit", args=[report.pk, "scores"]),
     )

@@ -4,6 +4,7 @@ import hashlib
 import io
 import subprocess
 import zipfile
+from decimal import Decimal as D
 
 import pytest
 from django.core.files.storage import default_storage
@@ -202,6 +203,10 @@ def test_each_role_lists_only_what_it_may_see(two_approved, client_for):
     assert "共 1 份" in client_for("reviewer_b").get("/approved/").content.decode()
 
 
+# Session, user, roles, the nav's permission checks, session save; then the page's own five.
+QUERIES = 15
+
+
 def test_the_list_costs_the_same_queries_at_any_size(
     world, users, client_for, demo_report, django_assert_max_num_queries
 ):
@@ -235,10 +240,10 @@ def test_the_list_costs_the_same_queries_at_any_size(
             )
 
     add_departments(10, 0)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(QUERIES):
         assert "共 11 份" in auditor.get("/approved/").content.decode()
     add_departments(80, 10)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(QUERIES):
         page = auditor.get("/approved/").content.decode()
     assert "共 91 份" in page
     assert "第 1 / 2 页" in page
@@ -312,3 +317,28 @@ def test_a_large_selection_shows_progress_while_its_pdfs_are_made(
     assert auditor.post("/approved/prepare/", form).json() == {"total": 2, "missing": 1}
     assert auditor.post("/approved/prepare/", form).json() == {"total": 2, "missing": 0}
     assert len(read_zip(auditor.post("/approved/zip/", form)).namelist()) == 3
+
+
+# Excel
+
+
+def test_the_auditor_downloads_the_selfeval_sheet_of_an_approved_report(
+    approved, users, client_for
+):
+    from openpyxl import load_workbook
+
+    response = client_for("auditor").get(f"/reports/{approved.pk}/xlsx/")
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content))["自评表"]
+    values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert "2022 年部门整体支出绩效自评表" in values
+    assert "浏阳市人大常委会机关" in values
+    assert 99 in values or D("99") in values or 99.0 in values
+    log = Download.objects.get()
+    assert (log.user, log.kind) == (users["auditor"], Download.Kind.XLSX)
+
+
+def test_the_selfeval_sheet_of_a_draft_is_refused_to_the_auditor(world, client_for, demo_report):
+    assert client_for("auditor").get(f"/reports/{demo_report.pk}/xlsx/").status_code == 404
+    assert client_for("clerk").get(f"/reports/{demo_report.pk}/xlsx/").status_code == 200

@@ -1,0 +1,1 @@
+"""Tests of the 自评表 Excel export and import."""

@@ -1,0 +1,105 @@
+"""Uploading a filled 自评表: the clerk's page and the admin's, over HTTP."""
+
+import io
+from decimal import Decimal as D
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from reports.excel.export import selfeval_xlsx
+from reports.models import Report
+from reports.selectors import report_data
+from reports.services import report_start_next_year
+from reports.workflow import report_transition
+from scoring.models import IndicatorResult
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def upload(data: bytes, name: str = "自评表.xlsx") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type=XLSX)
+
+
+def import_url(report) -> str:
+    return f"/reports/{report.pk}/import/"
+
+
+def next_year(demo_report) -> Report:
+    """The 2023 report copied from 2022: structure and text, no scores."""
+    return report_start_next_year(previous=demo_report)
+
+
+def test_the_clerk_imports_last_years_sheet_after_confirming_the_year(client_for, demo_report):
+    new = next_year(demo_report)
+    assert report_data(report=new).scorecard.total_score == 0
+    clerk = client_for("clerk")
+    page = clerk.post(import_url(new), {"file": upload(selfeval_xlsx(report=demo_report))})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'id="import-confirm"' in html
+    assert "2022 年，与导入的报告年度 2023 年不同" in html
+    assert report_data(report=new).scorecard.total_score == 0  # nothing yet
+    pending = html.split('name="pending" value="', 1)[1].split('"', 1)[0]
+    done = clerk.post(import_url(new), {"pending": pending, "filename": "自评表.xlsx"})
+    assert done.status_code == 302
+    assert done.headers["Location"] == f"/reports/{new.pk}/edit/scores/"
+    card = report_data(report=new).scorecard
+    assert (card.total_score, card.grade) == (D("99"), "优")
+    followed = clerk.get(done.headers["Location"]).content.decode()
+    assert "已导入自评表" in followed
+
+
+def test_a_sheet_for_the_same_report_imports_at_once(client_for, demo_report):
+    data = selfeval_xlsx(report=demo_report)
+    IndicatorResult.objects.filter(report=demo_report).update(score=None)
+    response = client_for("clerk").post(import_url(demo_report), {"file": upload(data)})
+    assert response.status_code == 302
+    assert report_data(report=demo_report).scorecard.total_score == D("99")
+
+
+def test_a_file_that_is_not_xlsx_is_refused_with_what_to_do(client_for, demo_report):
+    clerk = client_for("clerk")
+    page = clerk.post(import_url(demo_report), {"file": upload(b"hello", "scores.txt")})
+    assert "只能导入 .xlsx 格式的自评表" in page.content.decode()
+    page = clerk.post(import_url(demo_report), {"file": upload(b"\xd0\xcf\x11\xe0", "old.xls")})
+    assert "另存为”.xlsx 格式" in page.content.decode()
+
+
+def test_a_score_above_its_weight_is_refused_naming_the_cell_and_nothing_changes(
+    client_for, demo_report
+):
+    workbook = load_workbook(io.BytesIO(selfeval_xlsx(report=demo_report)))
+    sheet = workbook["自评表"]
+    row = next(r for r in range(1, 60) if sheet.cell(r, 4).value == "预算执行规范性")
+    sheet.cell(row, 7).value = 9
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    before = list(IndicatorResult.objects.order_by("pk").values_list("score", flat=True))
+    page = client_for("clerk").post(import_url(demo_report), {"file": upload(buffer.getvalue())})
+    html = page.content.decode()
+    assert 'id="import-problems"' in html
+    assert f"第 {row} 行 G 列" in html
+    assert list(IndicatorResult.objects.order_by("pk").values_list("score", flat=True)) == before
+
+
+def test_others_cannot_import_and_a_submitted_report_refuses(world, users, client_for, demo_report):
+    data = selfeval_xlsx(report=demo_report)
+    assert client_for("clerk_b").get(import_url(demo_report)).status_code == 404
+    assert client_for("auditor").get(import_url(demo_report)).status_code == 404
+    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    response = client_for("clerk").post(import_url(demo_report), {"file": upload(data)})
+    assert response.status_code == 403
+
+
+def test_the_admin_page_exports_and_imports(client_for, demo_report):
+    admin = client_for("admin")
+    url = f"/admin/reports/report/{demo_report.pk}/selfeval/"
+    page = admin.get(url).content.decode()
+    assert f"/reports/{demo_report.pk}/xlsx/" in page
+    assert "按表中的指标新建指标体系" in page
+    data = selfeval_xlsx(report=demo_report)
+    IndicatorResult.objects.filter(report=demo_report).update(score=None)
+    response = admin.post(url, {"file": upload(data), "new_framework": ""})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/admin/reports/report/{demo_report.pk}/change/"
+    assert report_data(report=demo_report).scorecard.total_score == D("99")
