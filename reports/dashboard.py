@@ -1,0 +1,557 @@
+"""Code that reads the year's dashboard and a department's history, summed in the database.
+
+Every figure is an annotation or an aggregate over the reports a user may see
+(``workflow.visible_reports``): a page costs the same few queries for ten reports or ten
+thousand. Money is summed from the stored lines; rates are worked out from those sums by
+``budgets.calc`` (half-up, two places), as the report itself prints them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connections
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Abs, Coalesce
+
+from budgets.calc import ZERO, Amounts, ThreePublicAmounts, money, rate_pct, shares_pct
+from budgets.models import ExpenditureLine, ThreePublicKind, ThreePublicLine
+from departments.models import Department
+from departments.roles import ADMIN, AUDITOR, REVIEWER, user_roles
+from scoring.models import GradeBand, GroupResult, IndicatorResult
+
+from .checks import EXECUTION_BAND
+from .models import Report
+from .workflow import visible_reports
+
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+SCORE = DecimalField(max_digits=8, decimal_places=2)
+# Scores have two places; on SQLite their sums are floats (89.99999… for 90), so a total
+# is compared with a threshold half a cent up. Exact on PostgreSQL as well.
+SCORE_SLACK = Decimal("0.005")
+
+DASHBOARD_ROLES = {REVIEWER, AUDITOR, ADMIN}
+
+# Score ranges of the distribution: (label, lowest, highest excluded).
+SCORE_BINS = (
+    ("60 分以下", None, 60),
+    ("60–70", 60, 70),
+    ("70–80", 70, 80),
+    ("80–85", 80, 85),
+    ("85–90", 85, 90),
+    ("90–95", 90, 95),
+    ("95 分及以上", 95, None),
+)
+
+LOW, HIGH = EXECUTION_BAND
+
+
+def can_see_dashboard(user) -> bool:
+    """Reviewers, auditors and administrators; clerks work from their own report list."""
+    return bool(user_roles(user) & DASHBOARD_ROLES)
+
+
+# --- Annotations -------------------------------------------------------------------------
+
+
+def _line_sum(model, field: str, **filters) -> Coalesce:
+    lines = (
+        model.objects.filter(report=OuterRef("pk"), **filters)
+        .order_by()
+        .values("report")
+        .annotate(total=Sum(field))
+        .values("total")
+    )
+    return Coalesce(Subquery(lines, output_field=MONEY), Value(ZERO), output_field=MONEY)
+
+
+def _score_total() -> Coalesce:
+    """Σ row scores (rows of a group scored as a whole do not count) + Σ whole-group scores."""
+    whole_group = GroupResult.objects.filter(
+        report_id=OuterRef("report_id"), indicator_id=OuterRef("indicator__parent_id")
+    )
+    rows = (
+        IndicatorResult.objects.filter(report=OuterRef("pk"), score__isnull=False)
+        .exclude(Exists(whole_group))
+        .order_by()
+        .values("report")
+        .annotate(total=Sum("score"))
+        .values("total")
+    )
+    groups = (
+        GroupResult.objects.filter(report=OuterRef("pk"))
+        .order_by()
+        .values("report")
+        .annotate(total=Sum("score"))
+        .values("total")
+    )
+    return Coalesce(Subquery(rows, output_field=SCORE), Value(ZERO), output_field=SCORE) + Coalesce(
+        Subquery(groups, output_field=SCORE), Value(ZERO), output_field=SCORE
+    )
+
+
+def _out_of_band(budget: str, actual: str) -> Q:
+    """actual ÷ budget outside 90–110%, compared without dividing."""
+    return Q(**{f"{budget}__gt": 0}) & (
+        Q(**{f"{actual}__lt": F(budget) * LOW / 100})
+        | Q(**{f"{actual}__gt": F(budget) * HIGH / 100})
+    )
+
+
+def _flag(condition: Q) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def reports_with_figures(reports: QuerySet[Report]) -> QuerySet[Report]:
+    """Reports annotated with their totals, grade, execution and 三公经费 sums.
+
+    The grade is the report's own framework's band (a subquery on ``GradeBand``), so it
+    matches ``scoring.rules.grade_for``; ``warnings`` counts the money warnings of
+    ``checks.money_checks`` (execution rate out of 90–110% for the whole, 基本 and 项目;
+    三公经费 above last year), the ones the database can tell.
+    """
+    basic = ExpenditureLine.BASIC_NATURES
+    project = ExpenditureLine.Nature.PROJECT
+    annotated = reports.annotate(
+        score_total=_score_total(),
+        basic_budget=_line_sum(ExpenditureLine, "budget", nature__in=basic),
+        basic_actual=_line_sum(ExpenditureLine, "actual", nature__in=basic),
+        project_budget=_line_sum(ExpenditureLine, "budget", nature=project),
+        project_actual=_line_sum(ExpenditureLine, "actual", nature=project),
+        tp_budget=_line_sum(ThreePublicLine, "budget"),
+        tp_actual=_line_sum(ThreePublicLine, "actual"),
+        tp_previous=_line_sum(ThreePublicLine, "previous_actual"),
+    ).annotate(
+        spend_budget=F("basic_budget") + F("project_budget"),
+        spend_actual=F("basic_actual") + F("project_actual"),
+    )
+    return annotated.annotate(
+        grade=Subquery(
+            GradeBand.objects.filter(
+                framework_id=OuterRef("framework_id"),
+                min_score__lte=OuterRef("score_total") + SCORE_SLACK,
+            )
+            .order_by("-min_score")
+            .values("name")[:1]
+        ),
+        rate_deviation=Case(
+            When(
+                spend_budget__gt=0,
+                then=Abs(F("spend_actual") * 100 / F("spend_budget") - 100),
+            ),
+            default=None,
+            output_field=DecimalField(max_digits=12, decimal_places=4),
+        ),
+        warnings=_flag(_out_of_band("spend_budget", "spend_actual"))
+        + _flag(_out_of_band("basic_budget", "basic_actual"))
+        + _flag(_out_of_band("project_budget", "project_actual"))
+        + _flag(Q(tp_actual__gt=F("tp_previous"))),
+    )
+
+
+# --- Filters -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    year: int
+    region: str = ""
+    grade: str = ""
+    status: str = ""
+
+
+def dashboard_scope(*, user, year: int) -> QuerySet[Report]:
+    """The reports of ``year`` the user may see, before any filter."""
+    return visible_reports(user).filter(year=year)
+
+
+def dashboard_reports(*, user, filters: DashboardFilters) -> QuerySet[Report]:
+    reports = dashboard_scope(user=user, year=filters.year)
+    if filters.region:
+        reports = reports.filter(department__region=filters.region)
+    if filters.status:
+        reports = reports.filter(status=filters.status)
+    reports = reports_with_figures(reports)
+    if filters.grade:
+        reports = reports.filter(grade=filters.grade)
+    return reports
+
+
+def dashboard_years(*, user) -> list[int]:
+    return list(visible_reports(user).order_by("-year").values_list("year", flat=True).distinct())
+
+
+def dashboard_regions(*, user, year: int) -> list[str]:
+    scope = dashboard_scope(user=user, year=year)
+    return list(
+        Department.objects.filter(reports__in=scope.values("pk"))
+        .exclude(region="")
+        .order_by("region")
+        .values_list("region", flat=True)
+        .distinct()
+    )
+
+
+def grade_names(*, reports: QuerySet[Report]) -> list[str]:
+    """The grades of the frameworks these reports use, best first (优, 良, 中, 差)."""
+    rows = (
+        GradeBand.objects.filter(framework__in=reports.values("framework_id"))
+        .order_by("-min_score", "name")
+        .values_list("name", flat=True)
+    )
+    return list(dict.fromkeys(rows))
+
+
+# --- The year's summary ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LabelCount:
+    key: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class RateBin:
+    label: str
+    count: int
+    in_band: bool
+
+
+@dataclass(frozen=True)
+class ThreePublicRow:
+    kind: str
+    label: str
+    amounts: ThreePublicAmounts
+
+    @property
+    def change_pct(self) -> Decimal | None:
+        return rate_pct(self.amounts.change, self.amounts.previous_actual)
+
+
+@dataclass(frozen=True)
+class DashboardSummary:
+    total: int
+    by_status: tuple[LabelCount, ...]
+    by_grade: tuple[LabelCount, ...]
+    score_bins: tuple[LabelCount, ...]
+    rate_bins: tuple[RateBin, ...]
+    in_band: int
+    no_budget: int
+    mean_score: Decimal | None
+    spending: Amounts
+    three_public: tuple[ThreePublicRow, ...]
+
+    @property
+    def out_of_band(self) -> int:
+        return self.total - self.in_band - self.no_budget
+
+    @property
+    def three_public_total(self) -> ThreePublicRow:
+        return ThreePublicRow(
+            "total", "合计", sum((row.amounts for row in self.three_public), ThreePublicAmounts())
+        )
+
+
+# Execution-rate ranges: (label, lowest, highest, inside 90–110%). A rate on an edge goes
+# to the range nearer 100%, so that 90% and 110% count as inside.
+RATE_BINS = (
+    ("低于 80%", None, 80, False),
+    ("80%–90%", 80, 90, False),
+    ("90%–95%", 90, 95, True),
+    ("95%–100%", 95, 100, True),
+    ("100%–105%", 100, 105, True),
+    ("105%–110%", 105, 110, True),
+    ("110%–120%", 110, 120, False),
+    ("高于 120%", 120, None, False),
+)
+
+
+def _rate_condition(low, high) -> tuple[str, list]:
+    """SQL for actual ÷ budget in a range, compared as actual against budget × rate."""
+    parts, params = ["spend_budget > 0"], []
+    for edge, upper in ((low, False), (high, True)):
+        if edge is None:
+            continue
+        # Below 100% a range holds its lower edge, from 100% up its upper edge.
+        inclusive = edge >= 100 if upper else edge < 100
+        if upper:
+            parts.append(f"spend_actual {'<=' if inclusive else '<'} spend_budget * %s")
+        else:
+            parts.append(f"spend_actual {'>=' if inclusive else '>'} spend_budget * %s")
+        params.append(edge / 100)
+    return " AND ".join(parts), params
+
+
+def _score_condition(low, high) -> tuple[str, list]:
+    parts, params = ["1 = 1"], []
+    if low is not None:
+        parts.append("score_total >= %s")
+        params.append(low - float(SCORE_SLACK))
+    if high is not None:
+        parts.append("score_total < %s")
+        params.append(high - float(SCORE_SLACK))
+    return " AND ".join(parts), params
+
+
+def _counts(reports: QuerySet[Report], grades: list[str]) -> dict:
+    """One pass over the reports: each report's sums are worked out once, then counted.
+
+    The reports' figures come from the ORM query (``reports_with_figures``); the counting
+    around it is plain SQL, since counting conditions on annotations through the ORM
+    repeats every subquery for every condition.
+    """
+    inner = reports.values(
+        "pk", "status", "score_total", "grade", "spend_budget", "spend_actual"
+    ).order_by()
+    inner_sql, inner_params = inner.query.sql_with_params()
+    columns, params = [], []
+
+    def count_if(key: str, condition: str, condition_params: list):
+        columns.append((key, f"COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0)"))
+        params.extend(condition_params)
+
+    for value in Report.Status.values:
+        count_if(f"status_{value}", "status = %s", [value])
+    for i, name in enumerate(grades):
+        count_if(f"grade_{i}", "grade = %s", [name])
+    for i, (_, low, high) in enumerate(SCORE_BINS):
+        count_if(f"score_{i}", *_score_condition(low, high))
+    for i, (_, low, high, _) in enumerate(RATE_BINS):
+        count_if(f"rate_{i}", *_rate_condition(low, high))
+    count_if("no_budget", "spend_budget = 0", [])
+    head = [
+        ("total", "COUNT(*)"),
+        ("score_sum", "SUM(score_total)"),
+        ("budget", "SUM(spend_budget)"),
+        ("actual", "SUM(spend_actual)"),
+    ]
+    select = ", ".join(sql for _, sql in head + columns)
+    # MATERIALIZED (SQLite ≥ 3.35, PostgreSQL ≥ 12): without it SQLite folds the inner query
+    # into the outer one and works each report's sums out again for every condition.
+    sql = f"WITH figures AS MATERIALIZED ({inner_sql}) SELECT {select} FROM figures"
+    with connections[reports.db].cursor() as cursor:
+        cursor.execute(sql, [*inner_params, *params])
+        values = cursor.fetchone()
+    return dict(zip([key for key, _ in head + columns], values, strict=True))
+
+
+def dashboard_summary(*, reports: QuerySet[Report], grades: list[str]) -> DashboardSummary:
+    """Counts per state, grade, score range and execution-rate range, and the money: 2 queries."""
+    row = _counts(reports, grades)
+    total = row["total"]
+    rate_counts = tuple(
+        RateBin(label, int(row[f"rate_{i}"]), band)
+        for i, (label, _, _, band) in enumerate(RATE_BINS)
+    )
+    labels = dict(ThreePublicKind.choices)
+    by_kind = {
+        line["kind"]: line
+        for line in ThreePublicLine.objects.filter(report__in=reports.values("pk"))
+        .order_by()
+        .values("kind")
+        .annotate(budget=Sum("budget"), actual=Sum("actual"), previous=Sum("previous_actual"))
+    }
+    three_public = tuple(
+        ThreePublicRow(
+            kind,
+            labels[kind],
+            ThreePublicAmounts(
+                _money(by_kind.get(kind, {}).get("budget")),
+                _money(by_kind.get(kind, {}).get("actual")),
+                _money(by_kind.get(kind, {}).get("previous")),
+            ),
+        )
+        for kind in ThreePublicKind.values
+    )
+    return DashboardSummary(
+        total=total,
+        by_status=tuple(
+            LabelCount(value, label, int(row[f"status_{value}"]))
+            for value, label in Report.Status.choices
+        ),
+        by_grade=tuple(
+            LabelCount(name, name, int(row[f"grade_{i}"])) for i, name in enumerate(grades)
+        ),
+        score_bins=tuple(
+            LabelCount(str(i), label, int(row[f"score_{i}"]))
+            for i, (label, _, _) in enumerate(SCORE_BINS)
+        ),
+        rate_bins=rate_counts,
+        in_band=sum(b.count for b in rate_counts if b.in_band),
+        no_budget=int(row["no_budget"]),
+        mean_score=(
+            _money(Decimal(str(row["score_sum"])) / total) if total and row["score_sum"] else None
+        ),
+        spending=Amounts(_money(row["budget"]), _money(row["actual"])),
+        three_public=three_public,
+    )
+
+
+def _money(value) -> Decimal:
+    return ZERO if value is None else money(Decimal(str(value)))
+
+
+# --- Rows of reports ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportFigures:
+    """One report's totals as the dashboard table and the history page show them."""
+
+    report_id: int
+    year: int
+    department_id: int
+    department: str
+    region: str
+    status: str
+    status_label: str
+    score: Decimal
+    grade: str
+    basic: Amounts
+    project: Amounts
+    three_public: ThreePublicAmounts
+    warnings: int
+
+    @property
+    def spending(self) -> Amounts:
+        return self.basic + self.project
+
+    @property
+    def rate(self) -> Decimal | None:
+        return self.spending.rate_pct
+
+    @property
+    def deviation(self) -> Decimal | None:
+        return None if self.rate is None else abs(self.rate - 100)
+
+    @property
+    def in_band(self) -> bool:
+        return self.rate is not None and LOW <= self.rate <= HIGH
+
+    @property
+    def basic_share(self) -> Decimal | None:
+        return shares_pct([self.basic.actual, self.project.actual])[0]
+
+    @property
+    def project_share(self) -> Decimal | None:
+        return shares_pct([self.basic.actual, self.project.actual])[1]
+
+
+def _figures(report: Report) -> ReportFigures:
+    return ReportFigures(
+        report_id=report.pk,
+        year=report.year,
+        department_id=report.department_id,
+        department=report.department.name,
+        region=report.department.region,
+        status=report.status,
+        status_label=report.get_status_display(),
+        score=_money(report.score_total),
+        grade=report.grade or "",
+        basic=Amounts(_money(report.basic_budget), _money(report.basic_actual)),
+        project=Amounts(_money(report.project_budget), _money(report.project_actual)),
+        three_public=ThreePublicAmounts(
+            _money(report.tp_budget), _money(report.tp_actual), _money(report.tp_previous)
+        ),
+        warnings=report.warnings,
+    )
+
+
+SORTS = {
+    "deviation": ("执行率偏离 100% 最多", (F("rate_deviation").desc(nulls_last=True),)),
+    "warnings": (
+        "资金预警最多",
+        (F("warnings").desc(), F("rate_deviation").desc(nulls_last=True)),
+    ),
+    "score": ("总分最低", (F("score_total").asc(),)),
+    "department": ("部门编码", ()),
+}
+
+
+def dashboard_rows(
+    *, reports: QuerySet[Report], sort: str = "deviation", limit: int | None = 25
+) -> list[ReportFigures]:
+    """The reports in the table's order (one query); ``limit=None`` for all of them."""
+    order = SORTS.get(sort, SORTS["deviation"])[1]
+    rows = reports.select_related("department").order_by(*order, "department__code", "pk")
+    if limit is not None:
+        rows = rows[:limit]
+    return [_figures(report) for report in rows]
+
+
+@dataclass(frozen=True)
+class LabelRate:
+    label: str
+    amounts: Amounts
+    count: int = 1
+    department_id: int | None = None
+
+    @property
+    def rate(self) -> Decimal | None:
+        return self.amounts.rate_pct
+
+
+# Above this many reports the rate chart shows regions instead of departments.
+DEPARTMENT_CHART_LIMIT = 40
+
+
+def execution_rates(*, reports: QuerySet[Report], total: int) -> tuple[str, list[LabelRate]]:
+    """Each department's execution rate, or each region's when there are too many: one query."""
+    if total <= DEPARTMENT_CHART_LIMIT:
+        rows = reports.select_related("department").order_by("department__code")
+        return "department", [
+            LabelRate(
+                r.department.display_name,
+                Amounts(_money(r.spend_budget), _money(r.spend_actual)),
+                department_id=r.department_id,
+            )
+            for r in rows
+        ]
+    regions = (
+        ExpenditureLine.objects.filter(report__in=reports.values("pk"))
+        .order_by()
+        .values("report__department__region")
+        .annotate(
+            budget=Sum("budget"),
+            actual=Sum("actual"),
+            count=Count("report", distinct=True),
+        )
+        .order_by("report__department__region")
+    )
+    return "region", [
+        LabelRate(
+            row["report__department__region"] or "（未填地区）",
+            Amounts(_money(row["budget"]), _money(row["actual"])),
+            count=row["count"],
+        )
+        for row in regions
+    ]
+
+
+# --- A department's history --------------------------------------------------------------
+
+
+def department_history(*, user, department: Department) -> list[ReportFigures]:
+    """The department's reports this user may see, oldest year first: one query."""
+    reports = visible_reports(user).filter(department=department)
+    return [
+        _figures(report)
+        for report in reports_with_figures(reports).select_related("department").order_by("year")
+    ]

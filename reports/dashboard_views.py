@@ -1,0 +1,345 @@
+"""Pages of the year's dashboard and a department's history, and the table's Excel export."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from budgets.calc import ZERO
+from departments.models import Department
+from departments.roles import is_admin
+from scoring.rules import DEFAULT_GRADE_BANDS
+
+from . import charts, dashboard
+from .checks import EXECUTION_BAND
+from .dashboard import DashboardFilters, ReportFigures
+from .models import Report
+
+BAND = (float(EXECUTION_BAND[0]), float(EXECUTION_BAND[1]))
+TABLE_ROWS = 25
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's filters, read from the query string; an invalid one is left out."""
+
+    year = forms.TypedChoiceField(label="年度", coerce=int)
+    region = forms.ChoiceField(label="地区", required=False)
+    grade = forms.ChoiceField(label="等级", required=False)
+    status = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部状态"), *Report.Status.choices]
+    )
+    sort = forms.ChoiceField(
+        label="表格排序",
+        required=False,
+        choices=[(key, label) for key, (label, _) in dashboard.SORTS.items()],
+    )
+
+    def __init__(self, data, *, year: int, years: list[int], regions: list[str], grades):
+        data = data.copy()
+        # The year is the page's (in the path); the select shows it and sends it on.
+        data["year"] = str(year)
+        super().__init__(data)
+        self.year = year
+        self.fields["year"].choices = [(y, f"{y} 年") for y in sorted({*years, year}, reverse=True)]
+        self.fields["region"].choices = [("", "全部地区"), *((r, r) for r in regions)]
+        self.fields["grade"].choices = [("", "全部等级"), *((g, g) for g in grades)]
+
+    def clean_data(self) -> dict:
+        self.is_valid()
+        return {
+            name: self.cleaned_data.get(name) or ""
+            for name in ("region", "grade", "status", "sort")
+            if name not in self.errors
+        }
+
+    def filters(self) -> DashboardFilters:
+        data = self.clean_data()
+        return DashboardFilters(
+            year=self.year,
+            region=data.get("region", ""),
+            grade=data.get("grade", ""),
+            status=data.get("status", ""),
+        )
+
+    @property
+    def order(self) -> str:
+        return self.clean_data().get("sort") or "deviation"
+
+    def query(self) -> str:
+        """The valid filters as a query string, for links that keep them."""
+        return urlencode({name: value for name, value in self.clean_data().items() if value})
+
+
+def _require_dashboard(user) -> None:
+    if not dashboard.can_see_dashboard(user):
+        raise PermissionDenied(
+            "总览页供审核人、审计员和管理员使用：填报员请在“我的报告”中查看本部门的报告。"
+        )
+
+
+def dashboard_latest(request):
+    """The dashboard of the year asked for (the filter form sends it), else the latest."""
+    _require_dashboard(request.user)
+    params = request.GET.copy()
+    year = params.pop("year", [""])[-1]
+    if not year.isdigit():
+        years = dashboard.dashboard_years(user=request.user)
+        year = years[0] if years else date.today().year - 1
+    url = reverse("dashboard", args=[int(year)])
+    return redirect(f"{url}?{params.urlencode()}" if params else url)
+
+
+def _filter_form(request, year: int) -> DashboardFilterForm:
+    user = request.user
+    return DashboardFilterForm(
+        request.GET,
+        year=year,
+        years=dashboard.dashboard_years(user=user),
+        regions=dashboard.dashboard_regions(user=user, year=year),
+        grades=dashboard.grade_names(reports=dashboard.dashboard_scope(user=user, year=year)),
+    )
+
+
+def _money_label(value: float, unit: str) -> str:
+    return f"{value:,.2f}{unit}"
+
+
+def _f(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _scope_note(user, filters: DashboardFilters) -> str:
+    scope = "全部部门" if is_admin(user) else "您可查看的报告"
+    parts = [
+        scope,
+        filters.region,
+        filters.grade and f"等级“{filters.grade}”",
+        filters.status and str(Report.Status(filters.status).label),
+    ]
+    return " · ".join(p for p in parts if p)
+
+
+def dashboard_page(request, year: int):
+    _require_dashboard(request.user)
+    form = _filter_form(request, year)
+    reports = dashboard.dashboard_reports(user=request.user, filters=form.filters())
+    grades = [name for name, _ in form.fields["grade"].choices if name]
+    summary = dashboard.dashboard_summary(reports=reports, grades=grades)
+    sort = form.order
+    rows = dashboard.dashboard_rows(reports=reports, sort=sort, limit=TABLE_ROWS)
+    rate_kind, rates = dashboard.execution_rates(reports=reports, total=summary.total)
+    three = summary.three_public
+    filters = form.filters()
+    context = {
+        "scope_note": _scope_note(request.user, filters),
+        "year": year,
+        "form": form,
+        "query": form.query(),
+        "summary": summary,
+        "rows": rows,
+        "sort_label": dashboard.SORTS[sort][0],
+        "rate_kind": rate_kind,
+        "rates": rates,
+        "band": EXECUTION_BAND,
+        "score_chart": charts.column_chart(
+            [b.label for b in summary.score_bins],
+            [charts.Series("报告数", [b.count for b in summary.score_bins], "s0")],
+            height=230,
+            value_format=lambda v, unit: f"{v:g}",
+            whole=True,
+        ),
+        "rate_hist": charts.column_chart(
+            [b.label for b in summary.rate_bins],
+            [
+                charts.Series(
+                    "在 90%–110% 之间",
+                    [b.count if b.in_band else None for b in summary.rate_bins],
+                    "in-band",
+                ),
+                charts.Series(
+                    "在区间之外",
+                    [None if b.in_band else b.count for b in summary.rate_bins],
+                    "out-band",
+                ),
+            ],
+            stacked=True,
+            height=230,
+            value_format=lambda v, unit: f"{v:g}",
+            whole=True,
+        ),
+        "rate_bars": charts.bar_rows(
+            [r.label for r in rates],
+            [_f(r.rate) for r in rates],
+            band=BAND,
+            value_max=130,
+            unit="%",
+            width=1000,
+            label_width=190,
+        ),
+        "three_chart": charts.column_chart(
+            [row.label.replace("购置及运行维护费", "").replace("费", "") for row in three],
+            [
+                charts.Series("预算数", [_f(r.amounts.budget) for r in three], "s0"),
+                charts.Series("决算数", [_f(r.amounts.actual) for r in three], "s1"),
+                charts.Series("上年决算数", [_f(r.amounts.previous_actual) for r in three], "s2"),
+            ],
+            height=240,
+            value_format=_money_label,
+        ),
+    }
+    return render(request, "reports/dashboard/dashboard.html", context)
+
+
+# --- Excel --------------------------------------------------------------------------------
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+HEADER = (
+    "年度",
+    "部门",
+    "地区",
+    "状态",
+    "总分",
+    "等级",
+    "支出预算数（万元）",
+    "支出执行数（万元）",
+    "执行率（%）",
+    "偏离 100%（百分点）",
+    "基本支出执行数（万元）",
+    "项目支出执行数（万元）",
+    "“三公”经费预算数（万元）",
+    "“三公”经费决算数（万元）",
+    "“三公”经费上年决算数（万元）",
+    "资金预警数",
+    "报告地址",
+)
+
+
+def xlsx_cell(sheet, value):
+    """A cell whose text is never read as a formula: "=1+1" stays the text "=1+1"."""
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def dashboard_workbook(rows: list[ReportFigures], *, title: str, base_url: str) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("总览")
+    sheet.append([xlsx_cell(sheet, title)])
+    sheet.append([xlsx_cell(sheet, text) for text in HEADER])
+    for row in rows:
+        values = (
+            row.year,
+            row.department,
+            row.region,
+            row.status_label,
+            row.score,
+            row.grade,
+            row.spending.budget,
+            row.spending.actual,
+            row.rate,
+            row.deviation,
+            row.basic.actual,
+            row.project.actual,
+            row.three_public.budget,
+            row.three_public.actual,
+            row.three_public.previous_actual,
+            row.warnings,
+            f"{base_url}{reverse('report_detail', args=[row.report_id])}",
+        )
+        sheet.append([xlsx_cell(sheet, value) for value in values])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def dashboard_export(request, year: int):
+    """The dashboard's table as .xlsx: every report matching the filters, in the same order."""
+    _require_dashboard(request.user)
+    form = _filter_form(request, year)
+    filters = form.filters()
+    reports = dashboard.dashboard_reports(user=request.user, filters=filters)
+    rows = dashboard.dashboard_rows(reports=reports, sort=form.order, limit=None)
+    parts = [f"{year} 年", filters.region, filters.grade and f"等级{filters.grade}"]
+    if filters.status:
+        parts.append(Report.Status(filters.status).label)
+    title = f"部门整体支出绩效自评总览（{'，'.join(p for p in parts if p)}）"
+    content = dashboard_workbook(
+        rows, title=title, base_url=request.build_absolute_uri("/").rstrip("/")
+    )
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"总览-{year}.xlsx"
+    )
+    return response
+
+
+# --- A department's history ---------------------------------------------------------------
+
+
+def department_history(request, pk: int):
+    """Every year of one department the user may see; 404 when they may see none."""
+    department = get_object_or_404(Department, pk=pk)
+    rows = dashboard.department_history(user=request.user, department=department)
+    if not rows:
+        raise Http404("没有找到该部门可查看的报告。")
+    years = [str(row.year) for row in rows]
+    scores = [row.score for row in rows]
+    low = min(50.0, float(min(scores, default=ZERO)) // 10 * 10)
+    context = {
+        "department": department,
+        "rows": rows,
+        "latest": rows[-1],
+        "can_see_dashboard": dashboard.can_see_dashboard(request.user),
+        "band": EXECUTION_BAND,
+        "score_chart": charts.line_chart(
+            years,
+            [charts.Series("总分", [float(s) for s in scores], "s0")],
+            value_min=low,
+            value_max=100,
+            rules=[(float(minimum), name) for name, minimum in DEFAULT_GRADE_BANDS if minimum],
+        ),
+        "rate_chart": charts.column_chart(
+            years,
+            [charts.Series("执行率", [_f(row.rate) for row in rows], "")],
+            band=BAND,
+            value_max=130,
+            unit="%",
+            value_format=_money_label,
+        ),
+        "split_chart": charts.column_chart(
+            years,
+            [
+                charts.Series("基本支出", [float(row.basic.actual) for row in rows], "s0"),
+                charts.Series("项目支出", [float(row.project.actual) for row in rows], "s1"),
+            ],
+            stacked=True,
+            value_format=_money_label,
+        ),
+        "three_chart": charts.column_chart(
+            years,
+            [
+                charts.Series("预算数", [float(r.three_public.budget) for r in rows], "s0"),
+                charts.Series("决算数", [float(r.three_public.actual) for r in rows], "s1"),
+                charts.Series(
+                    "上年决算数", [float(r.three_public.previous_actual) for r in rows], "s2"
+                ),
+            ],
+            value_format=_money_label,
+        ),
+    }
+    return render(request, "reports/dashboard/history.html", context)
