@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -97,28 +99,73 @@ def row_pages(document: Document, row_count: int) -> list[int]:
     return pages
 
 
-def _layout(*, doc: dict, watermark: str, cuts: frozenset[int]) -> Document:
-    html = render_to_string(
+def _html(
+    *, doc: dict, watermark: str, cuts: frozenset[int], part: str = "all", first_page: int = 1
+) -> str:
+    odd, even = ("right", "left") if first_page % 2 else ("left", "right")
+    return render_to_string(
         TEMPLATE,
-        {"doc": doc, "table_rows": print_rows(doc["rows"], cuts), "watermark": watermark},
+        {
+            "doc": doc,
+            "table_rows": print_rows(doc["rows"], cuts),
+            "watermark": watermark,
+            "part": part,
+            "first_page": first_page,
+            "odd_side": odd,
+            "even_side": even,
+        },
     )
+
+
+def _layout(html: str) -> Document:
     # Everything is inlined; only local files may load, so a report never reaches the network.
     fetcher = URLFetcher(allowed_protocols={"file", "data"})
     return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher).render()
 
 
-def report_layout(*, report: Report, watermark: str = "") -> Document:
-    """The laid-out report, with the 自评表 cut wherever a level-1 group crosses a page."""
-    doc = report_document(report=report)
+# Where a table was cut, by the hash of its uncut HTML: laying out the same table again (a
+# preview opened twice, the stored PDF after its preview) then takes one pass, not two.
+_known_cuts: OrderedDict[str, frozenset[int]] = OrderedDict()
+KNOWN_CUTS_MAX = 256
+
+
+def _table_layout(*, doc: dict, watermark: str, first_page: int) -> Document:
+    """The 自评表 alone, cut wherever a level-1 group crosses a page."""
+    uncut = _html(
+        doc=doc, watermark=watermark, cuts=frozenset(), part="table", first_page=first_page
+    )
+    key = hashlib.sha256(uncut.encode()).hexdigest()
+    cuts = _known_cuts.get(key, frozenset())
     sections = [line.section.key or line.section.name for line in doc["rows"]]
-    cuts: frozenset[int] = frozenset()
     for _ in range(MAX_LAYOUT_PASSES):
-        document = _layout(doc=doc, watermark=watermark, cuts=cuts)
-        needed = rows_to_cut(pages=row_pages(document, len(doc["rows"])), sections=sections)
+        html = (
+            uncut
+            if not cuts
+            else _html(doc=doc, watermark=watermark, cuts=cuts, part="table", first_page=first_page)
+        )
+        table = _layout(html)
+        needed = rows_to_cut(pages=row_pages(table, len(doc["rows"])), sections=sections)
         if needed <= cuts:
             break
         cuts |= needed
-    return document
+    _known_cuts[key] = cuts
+    _known_cuts.move_to_end(key)
+    while len(_known_cuts) > KNOWN_CUTS_MAX:
+        _known_cuts.popitem(last=False)
+    return table
+
+
+def report_layout(*, report: Report, watermark: str = "") -> Document:
+    """The laid-out report, with the 自评表 cut wherever a level-1 group crosses a page.
+
+    The 自评表 starts on a page of its own, so where its rows fall does not depend on the
+    text before it: the text is laid out once, the table alone (a few pages) as often as
+    its cuts need, and the pages are put together. Only the smaller part is laid out again.
+    """
+    doc = report_document(report=report)
+    text = _layout(_html(doc=doc, watermark=watermark, cuts=frozenset(), part="text"))
+    table = _table_layout(doc=doc, watermark=watermark, first_page=len(text.pages) + 1)
+    return text.copy([*text.pages, *table.pages])
 
 
 def render_report_pdf(*, report: Report, watermark: str = "") -> bytes:
