@@ -13,7 +13,7 @@ PORT ?= 8000
 APT_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-ukai
 APT_TEST := $(APT_RUN) poppler-utils chromium chromium-driver
 
-.PHONY: run serve test lint setup apt-run apt-test
+.PHONY: run serve test lint bench setup apt-run apt-test
 
 run: apt-run setup
 	$(MANAGE) migrate --noinput
@@ -41,6 +41,12 @@ test: apt-test setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# One JSON object of timings and request rates, with issue 9's goals met or not (bench/README.md);
+# `make -s bench > bench.json` keeps make's own lines out. The first run builds a database of
+# 12,000 reports in var/bench/ (a few minutes); later runs reuse it.
+bench: apt-run setup
+	@$(BIN)/python -m bench.run
 
 lint: setup
 	$(BIN)/ruff check .

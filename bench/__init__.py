@@ -1,0 +1,1 @@
+"""Benchmarks of perfeval, run by ``make bench``: see bench/README.md."""

@@ -1,0 +1,180 @@
+"""What every benchmark shares: production settings over throwaway databases, timing, output.
+
+Each benchmark runs in its own process over its own copy of a database, with the settings
+`make serve` uses (``perfeval.settings.production``, plain http on loopback) plus the
+constant page of bench/urls.py. Databases that take long to build are kept in ``var/bench/``
+under a key made from the code that shapes their content, so a rerun only copies them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE_DIR = ROOT / "var" / "bench"
+DEMO_DEPARTMENT = "浏阳市人大常委会机关"
+DEMO_YEAR = 2022
+# Bump to rebuild every cached database whatever the key says.
+CACHE_VERSION = "1"
+
+_SECRET_KEY = secrets.token_urlsafe(50)
+
+
+def progress(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def bench_env(*, database: Path, media: Path) -> dict[str, str]:
+    """The environment of a bench process: `make serve`'s, over ``database`` and ``media``."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_SECRET_KEY": _SECRET_KEY,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "PERFEVAL_INSECURE_LOCAL_HTTP": "1",
+        # Collected static files are kept between runs; the database and media are not.
+        "PERFEVAL_VAR_DIR": str(CACHE_DIR),
+        "PERFEVAL_MEDIA_ROOT": str(media),
+        "DATABASE_URL": f"sqlite:///{database}",
+        "PERFEVAL_TASKS": "inline",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def django_setup(*, database: Path, media: Path) -> None:
+    """Configure Django in this process over ``database``; once per process."""
+    os.environ.update(bench_env(database=database, media=media))
+    import django
+
+    django.setup()
+
+
+def manage(*args: str, env: dict[str, str]) -> None:
+    """Run ``manage.py`` in a fresh process, its output on stderr."""
+    subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=sys.stderr
+    )
+
+
+def static_collect(env: dict[str, str]) -> None:
+    """Hashed static files for the production storage (pages name them)."""
+    manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
+
+
+@contextlib.contextmanager
+def workdir(area: str) -> Iterator[Path]:
+    """A temporary directory for one benchmark's database and files, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix=f"perfeval-bench-{area}-") as path:
+        yield Path(path)
+
+
+def source_key(paths: Iterable[Path]) -> str:
+    """A short hash of the Django version and the given files' contents."""
+    import django
+
+    digest = hashlib.sha256(f"{CACHE_VERSION} {django.__version__}".encode())
+    for path in sorted(paths):
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _schema_files() -> list[Path]:
+    return [*ROOT.glob("*/migrations/*.py")]
+
+
+def demo_sources() -> list[Path]:
+    """The code whose change makes a cached demo database stale."""
+    return [
+        *_schema_files(),
+        ROOT / "reports" / "demo_data.py",
+        ROOT / "reports" / "services.py",
+        *ROOT.glob("scoring/frameworks/*.json"),
+    ]
+
+
+def cached_database(name: str, sources: Iterable[Path], build: Callable[[Path], None]) -> Path:
+    """``var/bench/<name>-<key>.sqlite3``, built by ``build(path)`` unless already there."""
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    path = CACHE_DIR / f"{name}-{source_key(sources)}.sqlite3"
+    if path.exists():
+        progress(f"cached database {path.relative_to(ROOT)}")
+        return path
+    for stale in CACHE_DIR.glob(f"{name}-*.sqlite3"):
+        stale.unlink()
+    progress(f"building {path.relative_to(ROOT)} (once; later runs copy it)")
+    building = path.with_suffix(".building")
+    building.unlink(missing_ok=True)
+    started = time.perf_counter()
+    build(building)
+    building.rename(path)
+    progress(f"built {path.name} in {time.perf_counter() - started:.0f} s")
+    return path
+
+
+def demo_database() -> Path:
+    """A migrated database with the demo report (a draft) and the demo users."""
+
+    def build(path: Path) -> None:
+        env = bench_env(database=path, media=path.parent / "unused-media")
+        manage("migrate", "--noinput", "--verbosity", "0", env=env)
+        manage("load_demo", env=env)
+
+    return cached_database("demo", demo_sources(), build)
+
+
+def database_copy(source: Path, directory: Path) -> Path:
+    """A throwaway copy of a cached database in ``directory``."""
+    target = directory / "db.sqlite3"
+    shutil.copyfile(source, target)
+    return target
+
+
+def timings(measure: Callable[[], object], *, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        measure()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def median(values: Iterable[float]) -> float:
+    return statistics.median(values)
+
+
+def rounded(value: float, digits: int = 4) -> float:
+    """A figure to ``digits`` significant digits, as the JSON reports it."""
+    return float(f"{value:.{digits}g}")
+
+
+@contextlib.contextmanager
+def figures_on_stdout() -> Iterator[dict]:
+    """Collect figures into a dict printed as one JSON object on stdout at the end.
+
+    Meanwhile everything written to stdout, by Python, logging or child processes, goes to
+    stderr, so stdout carries the JSON alone.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    figures: dict = {}
+    try:
+        yield figures
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
+    print(json.dumps(figures, ensure_ascii=False, indent=2), flush=True)

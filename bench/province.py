@@ -1,0 +1,80 @@
+"""A province's year: the auditor's list and the dashboard over 12,000 generated reports.
+
+``python -m bench.province`` prints ``province_auditor_list_s`` and ``province_dashboard_s``
+as JSON. The generated database (1–3 minutes on SQLite) is kept in ``var/bench/`` under a
+key of the schema and the generator's code, so later runs only copy it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from bench import common
+
+REPEAT = 7
+COUNTIES, DEPARTMENTS, SEED = 120, 100, 1
+PAGES = {
+    "province_auditor_list_s": ("auditor", "/approved/"),
+    "province_dashboard_s": ("admin", f"/dashboard/{common.DEMO_YEAR}/"),
+}
+
+
+def province_database():
+    """The demo plus COUNTIES × DEPARTMENTS generated reports of the demo's year."""
+    demo = common.demo_database()
+
+    def build(path) -> None:
+        shutil.copyfile(demo, path)
+        env = common.bench_env(database=path, media=path.parent / "unused-media")
+        common.manage(
+            "generate_province",
+            f"--year={common.DEMO_YEAR}",
+            f"--counties={COUNTIES}",
+            f"--departments={DEPARTMENTS}",
+            f"--seed={SEED}",
+            env=env,
+        )
+
+    sources = [
+        *common.demo_sources(),
+        common.ROOT / "reports" / "management" / "commands" / "generate_province.py",
+        common.ROOT / "reports" / "selectors.py",
+    ]
+    return common.cached_database(f"province-{COUNTIES}x{DEPARTMENTS}", sources, build)
+
+
+def page_get(client, url: str) -> None:
+    response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url}: {response.status_code}")
+
+
+def measure(figures: dict, work: Path) -> None:
+    database = common.database_copy(province_database(), work)
+    common.django_setup(database=database, media=work / "media")
+    common.static_collect(common.bench_env(database=database, media=work / "media"))
+
+    from django.test import Client
+
+    from departments.models import User
+    from reports.models import Report
+
+    reports = Report.objects.filter(year=common.DEMO_YEAR).count()
+    for name, (username, url) in PAGES.items():
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        common.progress(f"province: GET {url} as {username}, {REPEAT} times")
+        page_get(client, url)  # warm-up: templates, the first connection
+        times = common.timings(lambda client=client, url=url: page_get(client, url), repeat=REPEAT)
+        figures[name] = common.rounded(common.median(times))
+    figures["province_reports"] = reports
+
+
+def main() -> None:
+    with common.figures_on_stdout() as figures, common.workdir("province") as work:
+        measure(figures, work)
+
+
+if __name__ == "__main__":
+    main()
