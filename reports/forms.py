@@ -66,7 +66,8 @@ class SelfevalUploadForm(forms.Form):
         help_text="本系统导出的自评表，或按同样格式手工填写的表格；不超过 5 MB。",
         widget=forms.ClearableFileInput(
             attrs={
-                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                "class": "form-control",
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             }
         ),
     )

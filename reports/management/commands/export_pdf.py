@@ -1,35 +1,27 @@
 """Write a report as PDF; a report not yet approved only as a watermarked draft."""
 
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from reports.archive import official_pdf, preview_pdf
+from reports.management.base import ReportCommand
 from reports.models import Report
-from reports.selectors import report_get
 
 
-class Command(BaseCommand):
+class Command(ReportCommand):
     help = (
         "将某部门某年度的自评报告导出为 PDF。未批准的报告须加 --draft，"
         "导出的文件每页印有报告状态水印（草稿、待审核、已退回）。"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--department", required=True, help="部门名称，如 浏阳市人大常委会机关")
-        parser.add_argument("--year", required=True, type=int, help="年度，如 2022")
+        super().add_arguments(parser)
         parser.add_argument("-o", "--output", required=True, help="写入的 PDF 文件路径")
         parser.add_argument(
             "--draft", action="store_true", help="导出尚未批准的报告，每页加印状态水印"
         )
 
     def handle(self, *args, department, year, output, draft, **options):
-        try:
-            report = report_get(department_name=department, year=year)
-        except Report.DoesNotExist:
-            raise CommandError(
-                f"找不到“{department}”{year} 年的自评报告：请检查部门名称和年度。"
-            ) from None
+        report = self.report(department, year)
         approved = report.status == Report.Status.APPROVED
         if not approved and not draft:
             raise CommandError(
@@ -37,9 +29,7 @@ class Command(BaseCommand):
                 "尚未批准，不能导出正式 PDF：请待审核人批准后再导出；"
                 "如只需核对内容，请加 --draft 导出带水印的草稿。"
             )
-        path = Path(output)
-        if not path.parent.is_dir():
-            raise CommandError(f"目录“{path.parent}”不存在：请先创建该目录，或换一个输出路径。")
+        path = self.output_path(output, ".pdf")
         if approved:
             # The very file auditors download, rendered and stored on first use.
             stored = official_pdf(report=report)

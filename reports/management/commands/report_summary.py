@@ -2,29 +2,22 @@
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
-
+from reports.management.base import ReportCommand
 from reports.models import Report
-from reports.selectors import report_get, report_summary
+from reports.selectors import report_summary
 
 STATUS_LABELS = dict(Report.Status.choices)
 
 
-class Command(BaseCommand):
+class Command(ReportCommand):
     help = "输出某部门某年度自评报告的汇总数据（--json 输出机器可读格式）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--department", required=True, help="部门名称，如 浏阳市人大常委会机关")
-        parser.add_argument("--year", required=True, type=int, help="年度，如 2022")
+        super().add_arguments(parser)
         parser.add_argument("--json", action="store_true", help="输出 JSON")
 
     def handle(self, *args, department, year, **options):
-        try:
-            report = report_get(department_name=department, year=year)
-        except Report.DoesNotExist:
-            raise CommandError(
-                f"找不到“{department}”{year} 年的自评报告：请检查部门名称和年度。"
-            ) from None
+        report = self.report(department, year)
         summary = report_summary(report=report)
         if options["json"]:
             self.stdout.write(dumps(summary))

@@ -1,30 +1,23 @@
 """Move a report through the workflow from the command line, through the same rules as the web."""
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from reports.models import Report
-from reports.selectors import report_get
+from reports.management.base import ReportCommand
 from reports.workflow import TRANSITIONS, TransitionRefused, action_label, report_transition
 
 
-class Command(BaseCommand):
+class Command(ReportCommand):
     help = "提交、批准、退回或重新打开某部门某年度的自评报告（与网页使用同一套规则）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--department", required=True, help="部门名称")
-        parser.add_argument("--year", required=True, type=int, help="年度")
+        super().add_arguments(parser)
         parser.add_argument("--action", required=True, choices=list(TRANSITIONS), help="操作")
         parser.add_argument("--user", required=True, help="以哪个用户的身份操作（用户名）")
         parser.add_argument("--comment", default="", help="意见；退回和重新打开时必填")
 
     def handle(self, *args, department, year, action, user, comment, **options):
-        try:
-            report = report_get(department_name=department, year=year)
-        except Report.DoesNotExist:
-            raise CommandError(
-                f"找不到“{department}”{year} 年的自评报告：请检查部门名称和年度。"
-            ) from None
+        report = self.report(department, year)
         try:
             actor = get_user_model().objects.get(username=user, is_active=True)
         except get_user_model().DoesNotExist:
