@@ -1,4 +1,6 @@
-"""The Content Security Policy on pages only."""
+"""Middleware of the project: the Content Security Policy on pages only; sliding sessions."""
+
+import time
 
 from csp.constants import HEADER
 from csp.middleware import CSPMiddleware
@@ -20,4 +22,28 @@ class PageCSPMiddleware(CSPMiddleware):
         content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
         if not had_policy and content_type not in PAGE_TYPES and HEADER in response:
             del response[HEADER]
+        return response
+
+
+class SessionRefreshMiddleware:
+    """Slide a signed-in session's expiry, writing the session at most once a minute.
+
+    Saving the session on every request (SESSION_SAVE_EVERY_REQUEST) costs a database write
+    per page; on SQLite those writes queue behind one lock. An 8-hour inactivity limit does
+    not need to move more often than this.
+    """
+
+    REFRESH_EVERY = 60  # seconds
+    KEY = "_perfeval_refreshed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            if now - request.session.get(self.KEY, 0) >= self.REFRESH_EVERY:
+                request.session[self.KEY] = now  # marks it modified: saved, cookie renewed
         return response

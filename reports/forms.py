@@ -9,6 +9,8 @@ from scoring.models import GradeBand
 from .excel.importer import MAX_BYTES
 from .models import ApprovedVersion, Report
 
+DEPARTMENT_CHOICES_MAX = 200
+
 
 class ArchiveFilterForm(forms.Form):
     """Filters of the approved-reports list, read from the query string."""
@@ -30,9 +32,15 @@ class ArchiveFilterForm(forms.Form):
         approved = reports.filter(status=Report.Status.APPROVED)
         years = approved.order_by("-year").values_list("year", flat=True).distinct()
         self.fields["year"].choices = [("", "全部年度"), *((y, f"{y} 年") for y in years)]
-        self.fields["department"].queryset = Department.objects.filter(
-            pk__in=approved.values("department")
-        ).order_by("code")
+        departments = Department.objects.filter(pk__in=approved.values("department"))
+        if len(departments.values_list("pk", flat=True)[: DEPARTMENT_CHOICES_MAX + 1]) > (
+            DEPARTMENT_CHOICES_MAX
+        ):
+            # Thousands of departments are found by the search box, not in a list; a link that
+            # names one (from the dashboard) still filters.
+            self.fields["department"] = forms.IntegerField(required=False, widget=forms.HiddenInput)
+        else:
+            self.fields["department"].queryset = departments.order_by("code")
         grades = GradeBand.objects.order_by("-min_score").values_list("name", flat=True)
         self.fields["grade"].choices = [("", "全部等级"), *((g, g) for g in dict.fromkeys(grades))]
 

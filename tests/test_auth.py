@@ -35,9 +35,29 @@ def test_a_wrong_password_says_what_to_check(demo, client):
     assert "用户名或密码不正确" in page
 
 
-def test_sessions_end_after_a_working_day_of_inactivity():
+def test_sessions_end_after_a_working_day_of_inactivity_and_slide_with_use(
+    demo, client, monkeypatch
+):
+    from django.contrib.sessions.models import Session
+
+    from perfeval import middleware
+
     assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    clock = [1_000_000.0]
+    monkeypatch.setattr(middleware.time, "time", lambda: clock[0])
+    _attempt(client, "clerk", "demo-clerk-2022")
+    client.get("/")
+
+    def expiry():
+        return Session.objects.get(session_key=client.session.session_key).expire_date
+
+    first = expiry()
+    clock[0] += 30  # within the minute: no write
+    client.get("/")
+    assert expiry() == first
+    clock[0] += 60  # a minute on: the expiry moves to eight hours from now
+    client.get("/")
+    assert expiry() > first
 
 
 @pytest.mark.parametrize("url", ["/", "/reports/1/", "/reports/1/edit/", "/admin/"])

@@ -9,7 +9,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import LOGGING, MEDIA_ROOT, STORAGES, env_bool
+from .base import DATABASES, LOGGING, MEDIA_ROOT, STORAGES, env_bool
 
 
 def env_list(name: str) -> list[str]:
@@ -77,3 +77,8 @@ if bucket := os.environ.get("PERFEVAL_S3_BUCKET"):
 
 # One JSON object a line on stdout (PERFEVAL_LOG_FORMAT=plain for people reading a terminal).
 LOGGING["handlers"]["console"]["formatter"] = os.environ.get("PERFEVAL_LOG_FORMAT", "json")
+
+# Keep database connections between requests (checked before reuse): a page then costs no
+# connection set-up. DJANGO_CONN_MAX_AGE=0 closes them after every request again.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DJANGO_CONN_MAX_AGE", "60"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -435,7 +435,8 @@ def find_header(grid: Grid) -> tuple[int, dict[str, int]] | None:
 
 
 def open_workbook(data: bytes):
-    """The workbook twice (cached values, then formulas), or UnreadableWorkbook saying why not."""
+    """The workbook's cached values and, if it has formulas, the formulas (None otherwise);
+    or UnreadableWorkbook saying why not."""
     head = data[:8]
     if not data:
         raise UnreadableWorkbook("文件是空的：请选择填好的自评表 .xlsx 文件。")
@@ -459,6 +460,13 @@ def open_workbook(data: bytes):
                     "文件解压后过大，不像是一张自评表：请只保留自评表所在的工作表后再导入。"
                 )
             broken = archive.testzip()
+            # Formulas are looked at only to tell one without a saved result; most sheets
+            # have none, and opening the workbook a second time is half an import's time.
+            has_formulas = broken is None and any(
+                re.search(rb"<(?:\w+:)?f[ >]", archive.read(name))
+                for name in names
+                if name.startswith("xl/worksheets/") and name.endswith(".xml")
+            )
     except zipfile.BadZipFile:
         raise UnreadableWorkbook(
             "文件已损坏或不完整（可能下载或复制时被截断）：请重新保存或重新下载后再导入。"
@@ -474,7 +482,7 @@ def open_workbook(data: bytes):
         )
     try:
         values = load_workbook(BytesIO(data), data_only=True)
-        formulas = load_workbook(BytesIO(data), data_only=False)
+        formulas = load_workbook(BytesIO(data), data_only=False) if has_formulas else None
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
         raise UnreadableWorkbook(
             f"无法读取这个 Excel 文件（{type(exc).__name__}）："
@@ -496,7 +504,7 @@ def selfeval_read(data: bytes) -> SheetReading:
     candidates.sort(key=lambda ws: "自评" not in normalise(ws.title))  # 自评表 first
     chosen: tuple[Grid, tuple[int, dict[str, int]] | None] | None = None
     for ws in candidates:
-        grid = Grid(ws, formulas[ws.title])
+        grid = Grid(ws, formulas[ws.title] if formulas else None)
         header = find_header(grid)
         if header is not None:
             chosen = (grid, header)
@@ -504,7 +512,7 @@ def selfeval_read(data: bytes) -> SheetReading:
         if chosen is None:
             chosen = (grid, None)
     if chosen is None:
-        grid = Grid(sheets[0], formulas[sheets[0].title])
+        grid = Grid(sheets[0], formulas[sheets[0].title] if formulas else None)
         chosen = (grid, None)
     grid, header = chosen
     reading.sheet = grid.title
@@ -524,7 +532,9 @@ def selfeval_read(data: bytes) -> SheetReading:
         _read_indicator_rows(grid, reading, header_row, columns)
     if lines_sheets:
         ws = lines_sheets[0]
-        reading.lines = _read_lines(Grid(ws, formulas[ws.title]), reading.problems)
+        reading.lines = _read_lines(
+            Grid(ws, formulas[ws.title] if formulas else None), reading.problems
+        )
     return reading
 
 

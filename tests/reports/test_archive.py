@@ -342,3 +342,17 @@ def test_the_auditor_downloads_the_selfeval_sheet_of_an_approved_report(
 def test_the_selfeval_sheet_of_a_draft_is_refused_to_the_auditor(world, client_for, demo_report):
     assert client_for("auditor").get(f"/reports/{demo_report.pk}/xlsx/").status_code == 404
     assert client_for("clerk").get(f"/reports/{demo_report.pk}/xlsx/").status_code == 200
+
+
+def test_with_very_many_departments_the_list_offers_search_not_a_list(
+    two_approved, client_for, monkeypatch
+):
+    from reports import forms
+
+    other = Department.objects.get(code="430181-002")
+    monkeypatch.setattr(forms, "DEPARTMENT_CHOICES_MAX", 1)
+    page = client_for("auditor").get("/approved/").content.decode()
+    assert 'name="department"' in page and 'type="hidden"' in page
+    assert "全部部门" not in page
+    filtered = client_for("auditor").get(f"/approved/?department={other.pk}").content.decode()
+    assert "共 1 份" in filtered
