@@ -38,7 +38,8 @@ def test_report_list_queries_do_not_grow_with_reports(
     with django_assert_max_num_queries(len(small.captured_queries)) as large:
         second = client.get(LIST, query)
     assert second.context["cl"].result_count > small_count
-    assert len(large.captured_queries) == len(small.captured_queries)
+    # At most as many (the first request may also renew the session).
+    assert len(large.captured_queries) <= len(small.captured_queries)
     if query == {}:  # the queue: submitted reports only
         shown = {r.status for r in second.context["cl"].result_list}
         assert shown == {Report.Status.SUBMITTED}
