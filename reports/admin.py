@@ -14,7 +14,7 @@ from . import workflow
 from .forms import SelfevalAdminUploadForm
 from .models import ApprovedVersion, Download, OfficialPdf, Report, ReportTransition
 from .selectors import decimal_str, report_change_log, report_document, report_scores
-from .views import selfeval_upload
+from .views.imports import selfeval_upload
 
 
 class OwnedInline:

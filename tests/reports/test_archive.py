@@ -11,9 +11,10 @@ from django.core.files.storage import default_storage
 from pypdf import PdfReader
 
 from departments.models import Department
-from reports import archive, views
+from reports import archive
 from reports.guards import REPORT_OWNED
 from reports.models import ApprovedVersion, Download, OfficialPdf, Report
+from reports.views import downloads
 from reports.workflow import report_transition
 
 
@@ -305,8 +306,8 @@ def test_a_zip_cannot_reach_reports_outside_the_users_scope(two_approved, client
 def test_a_large_selection_shows_progress_while_its_pdfs_are_made(
     two_approved, client_for, monkeypatch
 ):
-    monkeypatch.setattr(views, "RENDER_INLINE_AT_MOST", 0)
-    monkeypatch.setattr(views, "RENDER_PER_STEP", 1)
+    monkeypatch.setattr(downloads, "RENDER_INLINE_AT_MOST", 0)
+    monkeypatch.setattr(downloads, "RENDER_PER_STEP", 1)
     auditor = client_for("auditor")
     form = {"scope": "all", "year": "2022"}
     page = auditor.post("/approved/zip/", form)

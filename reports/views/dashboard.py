@@ -20,10 +20,10 @@ from departments.models import Department
 from departments.roles import is_admin
 from scoring.rules import DEFAULT_GRADE_BANDS
 
-from . import charts, dashboard
-from .checks import EXECUTION_BAND
-from .dashboard import DashboardFilters, ReportFigures
-from .models import Report
+from .. import charts, dashboard
+from ..checks import EXECUTION_BAND
+from ..dashboard import DashboardFilters, ReportFigures
+from ..models import Report
 
 BAND = (float(EXECUTION_BAND[0]), float(EXECUTION_BAND[1]))
 TABLE_ROWS = 25

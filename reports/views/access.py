@@ -1,0 +1,32 @@
+"""Which report a request may reach: 404 for reports the user may not see, 403 for edits."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import (
+    Http404,
+)
+from django.shortcuts import get_object_or_404
+
+from .. import workflow
+from ..models import Report
+
+
+def report_for(user, pk: int) -> Report:
+    """The report, if this user may see it; 404 otherwise, so others' reports stay unknown."""
+    report = get_object_or_404(Report.objects.select_related("department", "framework"), pk=pk)
+    if not workflow.can_view(user, report):
+        raise Http404("没有找到该报告。")
+    return report
+
+
+def editable_report_for(user, pk: int) -> Report:
+    """The report, if this user may edit it now; 404 if they may not see it, else 403."""
+    report = report_for(user, pk)
+    if not workflow.can_edit(user, report):
+        if report.is_locked:
+            raise PermissionDenied("该报告已批准，内容已锁定，不能修改。")
+        if not report.is_editable:
+            raise PermissionDenied(
+                f"该报告处于“{report.get_status_display()}”状态，不能修改：审核人退回后才能再修改。"
+            )
+        raise PermissionDenied("您无权修改该报告：只有本部门的填报员可以修改。")
+    return report

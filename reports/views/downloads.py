@@ -1,0 +1,159 @@
+"""PDFs (official and previews), the approved-reports list, its ZIP, and the Excel sheet."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import (
+    FileResponse,
+    HttpResponse,
+    JsonResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from .. import archive, tasks, workflow
+from ..excel.export import selfeval_xlsx
+from ..forms import ArchiveFilterForm
+from ..models import Download
+from .access import report_for
+
+ARCHIVE_PAGE_SIZE = 50
+# A ZIP whose selection lacks at most this many stored PDFs renders them in the request;
+# a larger one shows a progress page that renders them a few at a time first.
+RENDER_INLINE_AT_MOST = 3
+RENDER_PER_STEP = 2
+
+
+def report_pdf(request, pk: int):
+    """The official PDF of an approved report; a watermarked preview of any other."""
+    report = report_for(request.user, pk)
+    if workflow.can_download(request.user, report):
+        version = archive.current_version(report)
+        if not tasks.runs_inline() and not hasattr(version, "pdf"):
+            # A worker renders it; the page waits for it and then downloads.
+            tasks.official_pdf_enqueue(version_ids=[version.pk])
+            return render(request, "reports/pdf_wait.html", {"report": report, "version": version})
+        pdf = archive.official_pdf(report=report)
+        archive.download_record(user=request.user, report=report, kind=Download.Kind.PDF, pdf=pdf)
+        response = FileResponse(
+            pdf.file.open("rb"),
+            as_attachment=True,
+            filename=archive.report_filename(report),
+            content_type="application/pdf",
+        )
+        response["X-Content-SHA256"] = pdf.sha256
+        return response
+    if not workflow.can_preview_pdf(request.user, report):
+        raise PermissionDenied("您无权下载该报告。")
+    data = archive.preview_pdf(report=report)
+    archive.download_record(user=request.user, report=report, kind=Download.Kind.PREVIEW)
+    name = archive.report_filename(report, suffix=f"（{report.get_status_display()}预览）")
+    return HttpResponse(
+        data,
+        content_type="application/pdf",
+        headers={"Content-Disposition": content_disposition_header(False, name)},
+    )
+
+
+def _archive_selection(request, data: QueryDict):
+    """The versions a request selects: the ticked ones, or all that match the filters."""
+    reports = workflow.visible_reports(request.user)
+    form = ArchiveFilterForm(data, reports=reports)
+    versions = form.filter(archive.approved_current_versions(reports))
+    if data.get("scope") != "all":
+        ids = [int(pk) for pk in data.getlist("version") if pk.isdigit()]
+        versions = versions.filter(pk__in=ids)
+    return form, versions
+
+
+def archive_list(request):
+    reports = workflow.visible_reports(request.user)
+    form = ArchiveFilterForm(request.GET or None, reports=reports)
+    versions = form.filter(archive.approved_current_versions(reports))
+    page = Paginator(versions, ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    return render(
+        request,
+        "reports/archive.html",
+        {"form": form, "page": page, "filters": filters, "filter_items": _items(filters)},
+    )
+
+
+def _items(query: QueryDict) -> list[tuple[str, str]]:
+    return [(key, value) for key, values in query.lists() for value in values]
+
+
+@require_POST
+def archive_zip(request):
+    _, versions = _archive_selection(request, request.POST)
+    count = versions.count()
+    if not count:
+        messages.error(
+            request, "没有选中任何报告：请勾选要下载的报告，或选择“下载全部符合条件的报告”。"
+        )
+        return redirect(f"{reverse('archive')}?{request.POST.get('filters', '')}")
+    missing = list(archive.versions_without_pdf(versions).values_list("pk", flat=True))
+    inline = tasks.runs_inline()
+    if missing and not inline:
+        tasks.official_pdf_enqueue(version_ids=missing)
+    if len(missing) > (RENDER_INLINE_AT_MOST if inline else 0):
+        return render(
+            request,
+            "reports/archive_prepare.html",
+            {"count": count, "missing": len(missing), "items": _items(request.POST)},
+        )
+    for version in archive.versions_without_pdf(versions):
+        archive.official_pdf_render(version=version)
+    bundle = archive.zip_bundle(versions.select_related("pdf"))
+    archive.zip_downloads_record(user=request.user, bundle=bundle)
+    response = StreamingHttpResponse(bundle.chunks, content_type="application/zip")
+    response["Content-Length"] = str(bundle.size)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"已批准自评报告-{len(bundle.pdfs)}份.zip"
+    )
+    return response
+
+
+@require_POST
+def archive_prepare(request):
+    """How far the selection's PDFs are; the progress page calls this until none is missing.
+
+    Without a worker, each call renders a few itself.
+    """
+    _, versions = _archive_selection(request, request.POST)
+    if tasks.runs_inline():
+        for version in archive.versions_without_pdf(versions)[:RENDER_PER_STEP]:
+            archive.official_pdf_render(version=version)
+    return JsonResponse(
+        {"total": versions.count(), "missing": archive.versions_without_pdf(versions).count()}
+    )
+
+
+def report_pdf_status(request, pk: int):
+    """Whether the official PDF the wait page is waiting for is ready."""
+    report = report_for(request.user, pk)
+    if not workflow.can_download(request.user, report):
+        raise PermissionDenied("您无权下载该报告。")
+    version = archive.current_version(report)
+    return JsonResponse({"ready": hasattr(version, "pdf")})
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def report_xlsx(request, pk: int):
+    """The 自评表 in its official Excel layout, for anyone who may see the report."""
+    report = report_for(request.user, pk)
+    data = selfeval_xlsx(report=report)
+    archive.download_record(user=request.user, report=report, kind=Download.Kind.XLSX)
+    name = f"{report.department.name}{report.year}年部门整体支出绩效自评表.xlsx"
+    return HttpResponse(
+        data,
+        content_type=XLSX_TYPE,
+        headers={"Content-Disposition": content_disposition_header(True, name)},
+    )

@@ -1,0 +1,107 @@
+"""The section editor: saving, stale saves refused, posts kept across an expired session."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import (
+    Http404,
+    QueryDict,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from scoring import table
+
+from .. import editor
+from ..models import Report
+from ..selectors import report_data
+from .access import editable_report_for
+
+STASH_PREFIX = "stashed-post:"
+
+
+@login_not_required
+def report_edit(request, pk: int, section: str = "overview"):
+    if not request.user.is_authenticated:
+        # The session ran out while the clerk typed: keep what they posted for after sign-in.
+        if request.method == "POST":
+            request.session[STASH_PREFIX + request.path] = dict(request.POST.lists())
+        return redirect_to_login(request.get_full_path())
+    report = editable_report_for(request.user, pk)
+    page = editor.SECTIONS_BY_KEY.get(section)
+    if page is None:
+        raise Http404("报告中没有这一部分。")
+    conflict = None
+    token = page.token(report)
+    stashed = request.session.pop(STASH_PREFIX + request.path, None)
+    if request.method == "POST" or stashed:
+        data = request.POST if request.method == "POST" else _querydict(stashed)
+        bundle = page.build(report, data)
+        token = data.get("snapshot", "")
+        if stashed and request.method == "GET":
+            messages.warning(
+                request, "登录已过期，已恢复您上次提交但未保存的内容：请核对后点击“保存”。"
+            )
+        elif page.is_valid(bundle):
+            try:
+                editor.section_save(report=report, section=page, bundle=bundle, token=token)
+            except editor.StaleSave as stale:
+                conflict = stale.changes
+                # Saving again now means "mine over theirs", decided with their changes in view.
+                token = page.token(stored_copy(report))
+            else:
+                messages.success(request, f"已保存“{page.title}”。")
+                return redirect("report_edit", pk=report.pk, section=page.key)
+        else:
+            messages.error(request, "有输入需要改正，尚未保存：请查看标红的栏目。")
+    else:
+        bundle = page.build(report)
+    # Form validation wrote the clerk's input onto ``report``; checks speak of what is stored.
+    data = report_data(report=stored_copy(report))
+    context = {
+        "report": report,
+        "page": page,
+        "sections": editor.SECTIONS,
+        "bundle": bundle,
+        "formsets": [(prefix, title, bundle[prefix]) for prefix, _, title in page.formsets],
+        "snapshot": token,
+        "conflict": conflict,
+        "data": data,
+        "check_links": [
+            (check, _check_url(report, check)) for check in [*data.errors, *data.warnings]
+        ],
+        "field_checks": _checks_by_field(data.checks),
+        "session_seconds": settings.SESSION_COOKIE_AGE,
+        "transition_url": reverse("report_transition", args=[report.pk]),
+    }
+    if page.key == "scores":
+        context["grid"] = editor.grid_rows(
+            table.selfeval_rows(data.scorecard), bundle["grid"], data.checks
+        )
+        context["scorecard"] = data.scorecard
+    return render(request, f"reports/edit/{page.template}", context)
+
+
+def stored_copy(report: Report) -> Report:
+    return Report.objects.select_related("department", "framework").get(pk=report.pk)
+
+
+def _querydict(stashed: dict) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for key, values in stashed.items():
+        data.setlist(key, values)
+    return data
+
+
+def _check_url(report, check) -> str:
+    section, anchor = editor.check_anchor(check.field)
+    url = reverse("report_edit", args=[report.pk, section])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _checks_by_field(checks) -> dict[str, list]:
+    grouped: dict[str, list] = {}
+    for check in checks:
+        grouped.setdefault(check.field.removeprefix("narrative-"), []).append(check)
+    return grouped

@@ -1,0 +1,98 @@
+"""Importing a filled 自评表: the upload page's logic, shared with the admin's page."""
+
+import uuid
+
+from django.contrib import messages
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from ..excel import importer
+from ..forms import SelfevalUploadForm
+from .access import editable_report_for
+
+PENDING_UPLOADS = "imports/pending/"
+PENDING_SALT = "perfeval.selfeval-upload"
+PENDING_MAX_AGE = 3600
+
+
+def selfeval_upload(request, *, report, form_class, template: str, context: dict, done_url: str):
+    """The upload page's logic, shared by the clerk's page and the admin's.
+
+    A sheet printed for another department or year is held back until the user confirms;
+    the file waits in storage meanwhile, so it need not be chosen again.
+    """
+    pending = request.POST.get("pending", "")
+    if request.method == "POST" and pending:
+        try:
+            name = signing.loads(pending, salt=PENDING_SALT, max_age=PENDING_MAX_AGE)
+        except signing.BadSignature:
+            messages.error(request, "确认已过期：请重新选择文件上传。")
+            return redirect(request.path)
+        with default_storage.open(name, "rb") as f:
+            data = f.read()
+        default_storage.delete(name)
+        page = (form_class(), template, context)
+        return _selfeval_import(request, report, data, request.POST, page, done_url)
+    form = form_class(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            warnings = importer.selfeval_identity_check(report=report, data=data)
+        except importer.SelfevalImportRefused as refused:
+            return render(
+                request, template, {**context, "form": form, "problems": refused.problems}
+            )
+        if warnings:
+            name = default_storage.save(
+                f"{PENDING_UPLOADS}{uuid.uuid4().hex}.xlsx", ContentFile(data)
+            )
+            return render(
+                request,
+                template,
+                {
+                    **context,
+                    "form": form,
+                    "confirm": warnings,
+                    "pending": signing.dumps(name, salt=PENDING_SALT),
+                    "new_framework": form.cleaned_data.get("new_framework", ""),
+                    "filename": upload.name,
+                },
+            )
+        options = {**form.cleaned_data, "filename": upload.name}
+        return _selfeval_import(request, report, data, options, (form, template, context), done_url)
+    return render(request, template, {**context, "form": form})
+
+
+def _selfeval_import(request, report, data, options, page, done_url):
+    try:
+        result = importer.selfeval_import(
+            report=report,
+            data=data,
+            new_framework=options.get("new_framework") or "",
+            user=request.user,
+            filename=options.get("filename") or "",
+        )
+    except importer.SelfevalImportRefused as refused:
+        form, template, context = page
+        return render(request, template, {**context, "form": form, "problems": refused.problems})
+    messages.success(request, "已导入自评表：" + "；".join(result.written))
+    for warning in result.warnings:
+        messages.warning(request, str(warning))
+    return redirect(done_url)
+
+
+def report_import(request, pk: int):
+    """The clerk's upload of a filled 自评表 into their draft or returned report."""
+    report = editable_report_for(request.user, pk)
+    return selfeval_upload(
+        request,
+        report=report,
+        form_class=SelfevalUploadForm,
+        template="reports/import.html",
+        context={"report": report},
+        done_url=reverse("report_edit", args=[report.pk, "scores"]),
+    )

@@ -1,0 +1,99 @@
+"""The clerk's home, starting a year's report, a report's page and its workflow buttons."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from departments.roles import user_roles
+
+from .. import workflow
+from ..models import Report
+from ..selectors import report_document, report_scores
+from ..services import report_create, report_start_next_year
+from ..workflow import TransitionRefused
+from .access import report_for
+
+
+def home(request):
+    reports = list(workflow.visible_reports(request.user).order_by("-year", "department__code"))
+    scores = report_scores(reports=reports)
+    department = request.user.department
+    own = [r for r in reports if department and r.department_id == department.pk]
+    return render(
+        request,
+        "reports/home.html",
+        {
+            "rows": [(report, scores.get(report.pk)) for report in reports],
+            "roles": sorted(user_roles(request.user)),
+            "can_start": department is not None and workflow.can_start(request.user, department),
+            "next_year": (max(r.year for r in own) + 1) if own else None,
+            "latest": own[0] if own else None,
+        },
+    )
+
+
+@require_POST
+def report_start(request):
+    department = request.user.department
+    if department is None or not workflow.can_start(request.user, department):
+        raise PermissionDenied("只有部门的填报员可以新建本部门的报告。")
+    latest = Report.objects.filter(department=department).order_by("-year").first()
+    year = latest.year + 1 if latest else int(request.POST.get("year") or 0)
+    if Report.objects.filter(department=department, year=year).exists():
+        messages.error(request, f"{year} 年的报告已经存在：请在列表中打开它继续填写。")
+        return redirect("home")
+    if latest is not None and request.POST.get("mode") == "copy":
+        report = report_start_next_year(previous=latest)
+        messages.success(
+            request,
+            f"已按 {latest.year} 年报告新建 {year} 年报告："
+            "复制了文字、收支和项目的结构及年度指标值，金额、完成值和得分请重新填写。",
+        )
+    else:
+        report = report_create(department=department, year=year)
+        messages.success(request, f"已新建 {year} 年报告（默认指标体系）。")
+    return redirect("report_edit", pk=report.pk, section="overview")
+
+
+def report_detail(request, pk: int):
+    report = report_for(request.user, pk)
+    return render(
+        request,
+        "reports/report_detail.html",
+        {
+            "report": report,
+            "doc": report_document(report=report),
+            "can_edit": workflow.can_edit(request.user, report),
+            "can_download": workflow.can_download(request.user, report),
+            "can_preview_pdf": workflow.can_preview_pdf(request.user, report),
+            "actions": workflow.available_actions(user=request.user, report=report),
+            "transition_url": reverse("report_transition", args=[report.pk]),
+            "transitions": report.transitions.select_related("user"),
+        },
+    )
+
+
+@require_POST
+def report_transition(request, pk: int):
+    report = report_for(request.user, pk)
+    action = request.POST.get("action", "")
+    try:
+        workflow.report_transition(
+            report=report, user=request.user, action=action, comment=request.POST.get("comment", "")
+        )
+    except TransitionRefused as refused:
+        if not workflow.available_actions(user=request.user, report=report):
+            raise PermissionDenied(refused.message) from None
+        messages.error(request, refused.message)
+        for error in refused.errors:
+            messages.error(request, error)
+        if action == "submit" and workflow.can_edit(request.user, report):
+            return redirect("report_edit", pk=report.pk, section="overview")
+    else:
+        messages.success(
+            request,
+            f"已{workflow.action_label(action)}：当前状态“{report.get_status_display()}”。",
+        )
+    return redirect("report_detail", pk=report.pk)
