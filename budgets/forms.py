@@ -68,36 +68,29 @@ def money_formfield(field, **kwargs):
     return field.formfield(**kwargs)
 
 
-IncomeFormSet = forms.inlineformset_factory(
-    parent_model=IncomeLine._meta.get_field("report").related_model,
-    model=IncomeLine,
-    formfield_callback=money_formfield,
-    fields=["source", "description", "budget", "actual"],
-    extra=1,
-    can_delete=True,
+def line_formset(model, fields: list[str], *, extra: int = 1, can_delete: bool = True, **kwargs):
+    """A report's lines of one kind as a formset, with amounts typed the clerk's way."""
+    return forms.inlineformset_factory(
+        parent_model=model._meta.get_field("report").related_model,
+        model=model,
+        formfield_callback=money_formfield,
+        fields=fields,
+        extra=extra,
+        can_delete=can_delete,
+        **kwargs,
+    )
+
+
+IncomeFormSet = line_formset(IncomeLine, ["source", "description", "budget", "actual"])
+ExpenditureFormSet = line_formset(
+    ExpenditureLine, ["nature", "fund_source", "description", "budget", "actual"]
 )
-ExpenditureFormSet = forms.inlineformset_factory(
-    parent_model=ExpenditureLine._meta.get_field("report").related_model,
-    model=ExpenditureLine,
-    formfield_callback=money_formfield,
-    fields=["nature", "fund_source", "description", "budget", "actual"],
-    extra=1,
-    can_delete=True,
+# One line per kind of 三公经费, made with the report: edited, never added or removed.
+ThreePublicFormSet = line_formset(
+    ThreePublicLine, ["budget", "actual", "previous_actual", "count"], extra=0, can_delete=False
 )
-ThreePublicFormSet = forms.inlineformset_factory(
-    parent_model=ThreePublicLine._meta.get_field("report").related_model,
-    model=ThreePublicLine,
-    formfield_callback=money_formfield,
-    fields=["budget", "actual", "previous_actual", "count"],
-    extra=0,
-    can_delete=False,
-)
-ProjectFormSet = forms.inlineformset_factory(
-    parent_model=Project._meta.get_field("report").related_model,
-    model=Project,
-    formfield_callback=money_formfield,
-    fields=["name", "fund_source", "budget", "actual", "achievement"],
-    extra=1,
-    can_delete=True,
+ProjectFormSet = line_formset(
+    Project,
+    ["name", "fund_source", "budget", "actual", "achievement"],
     widgets={"achievement": forms.Textarea(attrs={"rows": 2})},
 )

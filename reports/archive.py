@@ -43,7 +43,11 @@ def current_version(report: Report) -> ApprovedVersion:
 
 def official_pdf(*, report: Report) -> OfficialPdf:
     """The stored PDF of the report's current approved version, rendered now if not yet."""
-    version = current_version(report)
+    return version_pdf(version=current_version(report))
+
+
+def version_pdf(*, version: ApprovedVersion) -> OfficialPdf:
+    """A version's stored PDF, rendered now if not yet."""
     return getattr(version, "pdf", None) or official_pdf_render(version=version)
 
 

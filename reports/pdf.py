@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -127,6 +128,7 @@ def _layout(html: str) -> Document:
 # preview opened twice, the stored PDF after its preview) then takes one pass, not two.
 _known_cuts: OrderedDict[str, frozenset[int]] = OrderedDict()
 KNOWN_CUTS_MAX = 256
+_known_cuts_lock = threading.Lock()
 
 
 def _table_layout(*, doc: dict, watermark: str, first_page: int) -> Document:
@@ -135,7 +137,8 @@ def _table_layout(*, doc: dict, watermark: str, first_page: int) -> Document:
         doc=doc, watermark=watermark, cuts=frozenset(), part="table", first_page=first_page
     )
     key = hashlib.sha256(uncut.encode()).hexdigest()
-    cuts = _known_cuts.get(key, frozenset())
+    with _known_cuts_lock:
+        cuts = _known_cuts.get(key, frozenset())
     sections = [line.section.key or line.section.name for line in doc["rows"]]
     for _ in range(MAX_LAYOUT_PASSES):
         html = (
@@ -148,10 +151,11 @@ def _table_layout(*, doc: dict, watermark: str, first_page: int) -> Document:
         if needed <= cuts:
             break
         cuts |= needed
-    _known_cuts[key] = cuts
-    _known_cuts.move_to_end(key)
-    while len(_known_cuts) > KNOWN_CUTS_MAX:
-        _known_cuts.popitem(last=False)
+    with _known_cuts_lock:  # threads of one server share it
+        _known_cuts[key] = cuts
+        _known_cuts.move_to_end(key)
+        while len(_known_cuts) > KNOWN_CUTS_MAX:
+            _known_cuts.popitem(last=False)
     return table
 
 

@@ -37,7 +37,7 @@ def report_pdf(request, pk: int):
             # A worker renders it; the page waits for it and then downloads.
             tasks.official_pdf_enqueue(version_ids=[version.pk])
             return render(request, "reports/pdf_wait.html", {"report": report, "version": version})
-        pdf = archive.official_pdf(report=report)
+        pdf = archive.version_pdf(version=version)
         archive.download_record(user=request.user, report=report, kind=Download.Kind.PDF, pdf=pdf)
         response = FileResponse(
             pdf.file.open("rb"),
