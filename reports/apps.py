@@ -7,6 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = "自评报告"
 
     def ready(self):
-        from . import guards
+        from . import guards, totals
 
         guards.connect()
+        totals.connect()

@@ -2,8 +2,9 @@
 
 Every figure is an annotation or an aggregate over the reports a user may see
 (``workflow.visible_reports``): a page costs the same few queries for ten reports or ten
-thousand. Money is summed from the stored lines; rates are worked out from those sums by
-``budgets.calc`` (half-up, two places), as the report itself prints them.
+thousand. Each report's money and score come from its stored totals (``reports.totals``,
+kept equal to its lines); rates are worked out from those sums by ``budgets.calc``
+(half-up, two places), as the report itself prints them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -27,13 +27,13 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Abs, Coalesce
+from django.db.models.functions import Abs
 
 from budgets.calc import ZERO, Amounts, ThreePublicAmounts, money, rate_pct, shares_pct
-from budgets.models import ExpenditureLine, ThreePublicKind, ThreePublicLine
+from budgets.models import ThreePublicKind, ThreePublicLine
 from departments.models import Department
 from departments.roles import ADMIN, AUDITOR, REVIEWER, user_roles
-from scoring.models import GradeBand, GroupResult, IndicatorResult
+from scoring.models import GradeBand
 
 from .checks import EXECUTION_BAND
 from .models import Report
@@ -69,42 +69,6 @@ def can_see_dashboard(user) -> bool:
 # --- Annotations -------------------------------------------------------------------------
 
 
-def _line_sum(model, field: str, **filters) -> Coalesce:
-    lines = (
-        model.objects.filter(report=OuterRef("pk"), **filters)
-        .order_by()
-        .values("report")
-        .annotate(total=Sum(field))
-        .values("total")
-    )
-    return Coalesce(Subquery(lines, output_field=MONEY), Value(ZERO), output_field=MONEY)
-
-
-def _score_total() -> Coalesce:
-    """Σ row scores (rows of a group scored as a whole do not count) + Σ whole-group scores."""
-    whole_group = GroupResult.objects.filter(
-        report_id=OuterRef("report_id"), indicator_id=OuterRef("indicator__parent_id")
-    )
-    rows = (
-        IndicatorResult.objects.filter(report=OuterRef("pk"), score__isnull=False)
-        .exclude(Exists(whole_group))
-        .order_by()
-        .values("report")
-        .annotate(total=Sum("score"))
-        .values("total")
-    )
-    groups = (
-        GroupResult.objects.filter(report=OuterRef("pk"))
-        .order_by()
-        .values("report")
-        .annotate(total=Sum("score"))
-        .values("total")
-    )
-    return Coalesce(Subquery(rows, output_field=SCORE), Value(ZERO), output_field=SCORE) + Coalesce(
-        Subquery(groups, output_field=SCORE), Value(ZERO), output_field=SCORE
-    )
-
-
 def _out_of_band(budget: str, actual: str) -> Q:
     """actual ÷ budget outside 90–110%, compared without dividing."""
     return Q(**{f"{budget}__gt": 0}) & (
@@ -120,22 +84,22 @@ def _flag(condition: Q) -> Case:
 def reports_with_figures(reports: QuerySet[Report]) -> QuerySet[Report]:
     """Reports annotated with their totals, grade, execution and 三公经费 sums.
 
+    The totals are each report's stored ``ReportTotals`` (``reports.totals``), so a page
+    reads one row a report instead of summing its lines.
     The grade is the report's own framework's band (a subquery on ``GradeBand``), so it
     matches ``scoring.rules.grade_for``; ``warnings`` counts the money warnings of
     ``checks.money_checks`` (execution rate out of 90–110% for the whole, 基本 and 项目;
     三公经费 above last year), the ones the database can tell.
     """
-    basic = ExpenditureLine.BASIC_NATURES
-    project = ExpenditureLine.Nature.PROJECT
     annotated = reports.annotate(
-        score_total=_score_total(),
-        basic_budget=_line_sum(ExpenditureLine, "budget", nature__in=basic),
-        basic_actual=_line_sum(ExpenditureLine, "actual", nature__in=basic),
-        project_budget=_line_sum(ExpenditureLine, "budget", nature=project),
-        project_actual=_line_sum(ExpenditureLine, "actual", nature=project),
-        tp_budget=_line_sum(ThreePublicLine, "budget"),
-        tp_actual=_line_sum(ThreePublicLine, "actual"),
-        tp_previous=_line_sum(ThreePublicLine, "previous_actual"),
+        score_total=F("totals__score"),
+        basic_budget=F("totals__basic_budget"),
+        basic_actual=F("totals__basic_actual"),
+        project_budget=F("totals__project_budget"),
+        project_actual=F("totals__project_actual"),
+        tp_budget=F("totals__three_public_budget"),
+        tp_actual=F("totals__three_public_actual"),
+        tp_previous=F("totals__three_public_previous"),
     ).annotate(
         spend_budget=F("basic_budget") + F("project_budget"),
         spend_actual=F("basic_actual") + F("project_actual"),
@@ -525,19 +489,18 @@ def execution_rates(*, reports: QuerySet[Report], total: int) -> tuple[str, list
             for r in rows
         ]
     regions = (
-        ExpenditureLine.objects.filter(report__in=reports.values("pk"))
-        .order_by()
-        .values("report__department__region")
+        reports.order_by()
+        .values("department__region")
         .annotate(
-            budget=Sum("budget"),
-            actual=Sum("actual"),
-            count=Count("report", distinct=True),
+            budget=Sum(F("totals__basic_budget") + F("totals__project_budget")),
+            actual=Sum(F("totals__basic_actual") + F("totals__project_actual")),
+            count=Count("pk"),
         )
-        .order_by("report__department__region")
+        .order_by("department__region")
     )
     return "region", [
         LabelRate(
-            row["report__department__region"] or "（未填地区）",
+            row["department__region"] or "（未填地区）",
             Amounts(_money(row["budget"]), _money(row["actual"])),
             count=row["count"],
         )

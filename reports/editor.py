@@ -25,6 +25,7 @@ from scoring.models import GroupResult, IndicatorResult
 from scoring.selectors import framework_children
 
 from .models import Report
+from .totals import totals_deferred
 
 SNAPSHOT_SALT = "perfeval.editor.snapshot"
 EMPTY = "（空）"
@@ -396,6 +397,7 @@ class StaleSave(Exception):
 
 
 @transaction.atomic
+@totals_deferred()
 def section_save(*, report: Report, section: Section, bundle: dict, token: str) -> None:
     """Save a valid section, or raise StaleSave listing what someone else changed first."""
     # The stored row, locked: ``report`` already carries the clerk's input (form validation

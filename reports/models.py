@@ -155,6 +155,51 @@ class Report(models.Model):
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
 
+class ReportTotals(models.Model):
+    """A report's 总分 and money sums, kept up to date from its lines (``reports.totals``).
+
+    Worked out from the stored results and lines whenever they change, never typed: lists
+    and the dashboard read them instead of summing every report's lines again.
+    """
+
+    report = models.OneToOneField(
+        Report,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="totals",
+        verbose_name=_("自评报告"),
+    )
+    score = models.DecimalField(_("总分"), max_digits=8, decimal_places=2, default=0)
+    basic_budget = models.DecimalField(
+        _("基本支出预算数（万元）"), max_digits=16, decimal_places=2, default=0
+    )
+    basic_actual = models.DecimalField(
+        _("基本支出执行数（万元）"), max_digits=16, decimal_places=2, default=0
+    )
+    project_budget = models.DecimalField(
+        _("项目支出预算数（万元）"), max_digits=16, decimal_places=2, default=0
+    )
+    project_actual = models.DecimalField(
+        _("项目支出执行数（万元）"), max_digits=16, decimal_places=2, default=0
+    )
+    three_public_budget = models.DecimalField(
+        _("三公经费预算数（万元）"), max_digits=16, decimal_places=2, default=0
+    )
+    three_public_actual = models.DecimalField(
+        _("三公经费决算数（万元）"), max_digits=16, decimal_places=2, default=0
+    )
+    three_public_previous = models.DecimalField(
+        _("三公经费上年决算数（万元）"), max_digits=16, decimal_places=2, default=0
+    )
+
+    class Meta:
+        verbose_name = _("报告合计")
+        verbose_name_plural = _("报告合计")
+
+    def __str__(self):
+        return f"{self.report}：{self.score} 分"
+
+
 class ReportTransition(models.Model):
     """One step of a report's workflow: who moved it, when, from which state to which."""
 

@@ -15,6 +15,7 @@ from scoring.services import framework_default, standard_framework_load
 
 from . import demo_data
 from .models import NARRATIVE_FIELDS, Report
+from .totals import totals_changed, totals_deferred
 
 ROLE_GROUPS = {
     "clerk": roles.CLERK,
@@ -39,6 +40,7 @@ class DemoLoadResult:
 
 
 @transaction.atomic
+@totals_deferred()
 def report_create(*, department: Department, year: int, framework=None) -> Report:
     """A new draft report, bound to the given framework or the default one.
 
@@ -58,6 +60,7 @@ def report_create(*, department: Department, year: int, framework=None) -> Repor
         ThreePublicLine(report=report, kind=kind, budget=0, actual=0, previous_actual=0)
         for kind in ThreePublicLine.Kind
     )
+    totals_changed([report.pk])
     return report
 
 
@@ -66,6 +69,7 @@ CARRIED_TEXT = NARRATIVE_FIELDS
 
 
 @transaction.atomic
+@totals_deferred()
 def report_start_next_year(*, previous: Report) -> Report:
     """Next year's draft, copied from ``previous``: framework version, line structure,
     project list, 年度指标值 and narrative text; no amounts, values or scores.
@@ -111,6 +115,7 @@ def report_start_next_year(*, previous: Report) -> Report:
         )
         for project in previous.projects.all()
     )
+    totals_changed([report.pk])
     last_year = {line.kind: line.actual for line in previous.three_public_lines.all()}
     for line in report.three_public_lines.all():
         line.previous_actual = last_year.get(line.kind, 0)
@@ -124,6 +129,7 @@ def report_start_next_year(*, previous: Report) -> Report:
 
 
 @transaction.atomic
+@totals_deferred()
 def demo_load() -> DemoLoadResult:
     """Load the reference report (浏阳市人大常委会 2022) completely.
 

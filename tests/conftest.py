@@ -18,6 +18,28 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def report_totals_kept(request):
+    """After every test that used the database, each report's stored totals equal its lines.
+
+    Whatever a test wrote (forms, the admin, imports, services), ``reports.totals`` must
+    have kept ``ReportTotals`` up to date; a writer that forgets fails here.
+    """
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if not uses_db:
+        yield
+        return
+    request.getfixturevalue("db")  # set up before this fixture, so torn down after it
+    yield
+    from reports.totals import totals_stale
+
+    assert totals_stale() == [], "stored report totals differ from the reports' lines"
+
+
 @pytest.fixture
 def demo(db):
     """The 浏阳市人大常委会 2022 report and the demo users, as ``load_demo`` makes them."""

@@ -21,6 +21,7 @@ from budgets.models import ExpenditureLine, FundSource, IncomeLine, ThreePublicL
 from budgets.selectors import report_budget_figures
 from reports.models import Report
 from reports.selectors import report_data
+from reports.totals import totals_changed, totals_deferred
 from scoring import rules
 from scoring.models import Framework, GroupResult, Indicator, IndicatorResult
 from scoring.selectors import framework_children
@@ -114,13 +115,15 @@ def selfeval_import(
         raise SelfevalImportRefused([Problem(unreadable.message)]) from None
 
     with transaction.atomic():
-        locked = (
-            Report.objects.select_for_update()
-            .select_related("department", "framework")
-            .get(pk=report.pk)
-        )
-        _refuse_unless_editable(locked)
-        result = _import(locked, reading, new_framework.strip(), user, filename)
+        with totals_deferred():
+            locked = (
+                Report.objects.select_for_update()
+                .select_related("department", "framework")
+                .get(pk=report.pk)
+            )
+            _refuse_unless_editable(locked)
+            result = _import(locked, reading, new_framework.strip(), user, filename)
+            totals_changed([locked.pk])  # its results were written in bulk
         if dry_run:
             transaction.set_rollback(True)
     report.refresh_from_db()

@@ -13,6 +13,7 @@ from budgets.models import ExpenditureLine, IncomeLine, ThreePublicLine
 from reports.excel.export import formula_like, selfeval_xlsx
 from scoring.models import GroupResult, IndicatorResult
 from tests.conftest import DEMO_DEPARTMENT
+from tests.writes import rows_update
 
 pytestmark = pytest.mark.django_db
 
@@ -213,8 +214,9 @@ def test_group_scored_as_a_whole_has_one_merged_score(sheet):
 
 
 def test_group_deviation_is_written_once_over_its_rows(demo_report):
-    GroupResult.objects.filter(report=demo_report, indicator__name="预决算信息公开管理").update(
-        deviation="公开时间略晚"
+    rows_update(
+        GroupResult.objects.filter(report=demo_report, indicator__name="预决算信息公开管理"),
+        deviation="公开时间略晚",
     )
     ws = _open(selfeval_xlsx(report=demo_report))["自评表"]
     row = _row_of(ws, "预决算信息公开管理（4）", column=3)
@@ -223,8 +225,8 @@ def test_group_deviation_is_written_once_over_its_rows(demo_report):
 
 
 def test_half_points_are_written_as_people_write_them(demo_report):
-    IndicatorResult.objects.filter(report=demo_report, indicator__name="准确性").update(
-        score=D("0.5")
+    rows_update(
+        IndicatorResult.objects.filter(report=demo_report, indicator__name="准确性"), score=D("0.5")
     )
     ws = _open(selfeval_xlsx(report=demo_report))["自评表"]
     assert ws["G13"].value == 0.5
@@ -329,8 +331,10 @@ def test_text_beginning_with_equals_is_exported_as_text_not_a_formula(demo_repor
     demo_report.annual_goal_result = "@SUM(1,2)"
     demo_report.save()
     link = '=HYPERLINK("http://example.com/x","点击")'
-    IndicatorResult.objects.filter(report=demo_report, indicator__name="准确性").update(
-        deviation=link, actual="-1"
+    rows_update(
+        IndicatorResult.objects.filter(report=demo_report, indicator__name="准确性"),
+        deviation=link,
+        actual="-1",
     )
     data = selfeval_xlsx(report=demo_report)
     ws = _open(data)["自评表"]

@@ -9,6 +9,7 @@ from budgets.models import ExpenditureLine, Project, ThreePublicLine
 from reports.checks import StatedTotals, money_checks
 from reports.selectors import report_data, report_summary
 from scoring.models import GroupResult, IndicatorResult
+from tests.writes import rows_update
 
 
 def codes(report, severity=None):
@@ -75,15 +76,17 @@ def test_score_above_its_weight_is_an_error(demo_report):
 
 
 def test_group_score_above_its_weight_is_an_error(demo_report):
-    GroupResult.objects.filter(report=demo_report, indicator__name="资产管理").update(score=D("5"))
+    rows_update(
+        GroupResult.objects.filter(report=demo_report, indicator__name="资产管理"), score=D("5")
+    )
     found, data = codes(demo_report, "error")
     assert found == ["score_out_of_range"]
     assert "“资产管理”的整组得分 5 超出范围：应在 0 到 4 分之间。" == data.errors[0].message
 
 
 def test_score_below_weight_without_deviation_is_an_error(demo_report):
-    IndicatorResult.objects.filter(report=demo_report, indicator__name="准确性").update(
-        deviation=""
+    rows_update(
+        IndicatorResult.objects.filter(report=demo_report, indicator__name="准确性"), deviation=""
     )
     found, data = codes(demo_report, "error")
     assert found == ["deviation_missing"]
@@ -91,15 +94,18 @@ def test_score_below_weight_without_deviation_is_an_error(demo_report):
 
 
 def test_group_below_weight_without_deviation_is_an_error(demo_report):
-    GroupResult.objects.filter(report=demo_report, indicator__name="质量指标").update(score=D("7"))
+    rows_update(
+        GroupResult.objects.filter(report=demo_report, indicator__name="质量指标"), score=D("7")
+    )
     found, data = codes(demo_report, "error")
     assert found == ["deviation_missing"]
     assert data.errors[0].field.startswith("group-")
 
 
 def test_unscored_indicator_is_an_error(demo_report):
-    IndicatorResult.objects.filter(report=demo_report, indicator__name="预算编制及时性").update(
-        score=None
+    rows_update(
+        IndicatorResult.objects.filter(report=demo_report, indicator__name="预算编制及时性"),
+        score=None,
     )
     found, data = codes(demo_report, "error")
     assert found == ["indicator_unscored"]
@@ -107,8 +113,9 @@ def test_unscored_indicator_is_an_error(demo_report):
 
 
 def test_row_and_group_scores_together_are_an_error(demo_report):
-    IndicatorResult.objects.filter(report=demo_report, indicator__name="支付及时性").update(
-        score=D("5")
+    rows_update(
+        IndicatorResult.objects.filter(report=demo_report, indicator__name="支付及时性"),
+        score=D("5"),
     )
     assert codes(demo_report, "error")[0] == ["score_mixed"]
 
@@ -146,15 +153,17 @@ def test_three_public_reason_is_required_only_when_there_is_a_difference(demo_re
     demo_report.three_public_change_reason = ""
     demo_report.save()
     assert codes(demo_report, "error")[0] == ["narrative_missing"]
-    ThreePublicLine.objects.filter(report=demo_report, kind="official_reception").update(
-        previous_actual=D("2.92")
+    rows_update(
+        ThreePublicLine.objects.filter(report=demo_report, kind="official_reception"),
+        previous_actual=D("2.92"),
     )
     assert codes(demo_report, "error")[0] == []
 
 
 def test_three_public_above_last_year_is_a_warning(demo_report):
-    ThreePublicLine.objects.filter(report=demo_report, kind="official_reception").update(
-        previous_actual=D("1.50")
+    rows_update(
+        ThreePublicLine.objects.filter(report=demo_report, kind="official_reception"),
+        previous_actual=D("1.50"),
     )
     found, data = codes(demo_report, "warning")
     assert "three_public_increase" in found
@@ -162,19 +171,24 @@ def test_three_public_above_last_year_is_a_warning(demo_report):
 
 
 def test_execution_inside_the_band_raises_no_warning(demo_report):
-    ExpenditureLine.objects.filter(report=demo_report, nature="personnel").update(
-        budget=D("1846.37")
+    rows_update(
+        ExpenditureLine.objects.filter(report=demo_report, nature="personnel"), budget=D("1846.37")
     )
-    ExpenditureLine.objects.filter(report=demo_report, nature="public_operating").update(
-        budget=D("114.80")
+    rows_update(
+        ExpenditureLine.objects.filter(report=demo_report, nature="public_operating"),
+        budget=D("114.80"),
     )
-    ExpenditureLine.objects.filter(report=demo_report, nature="project").update(budget=D("614.49"))
+    rows_update(
+        ExpenditureLine.objects.filter(report=demo_report, nature="project"), budget=D("614.49")
+    )
     assert codes(demo_report, "warning")[0] == []
 
 
 def test_full_marks_while_short_of_target_is_a_warning(demo_report):
-    IndicatorResult.objects.filter(report=demo_report, indicator__name="代表建议办理满意率").update(
-        actual="75%", override_reason="满意度测评口径调整"
+    rows_update(
+        IndicatorResult.objects.filter(report=demo_report, indicator__name="代表建议办理满意率"),
+        actual="75%",
+        override_reason="满意度测评口径调整",
     )
     found, data = codes(demo_report, "warning")
     assert "full_score_short_of_target" in found

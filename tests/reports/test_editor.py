@@ -9,6 +9,7 @@ from budgets.models import ExpenditureLine, IncomeLine, ThreePublicLine
 from reports.editor import SECTIONS
 from reports.models import Report
 from reports.services import report_create
+from reports.totals import totals_changed
 from reports.workflow import report_transition
 from scoring.models import GroupResult, IndicatorResult
 from scoring.services import framework_load
@@ -261,6 +262,7 @@ def _big_report(department, rows: int):
         ExpenditureLine(report=report, nature="project", budget=D(i), actual=D(i))
         for i in range(rows)
     )
+    totals_changed([report.pk])  # bulk_create sends no signals
     return report
 
 

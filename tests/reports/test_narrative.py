@@ -7,6 +7,7 @@ from budgets.models import ExpenditureLine
 from reports.narrative import blocks_text, finance_level
 from reports.selectors import report_data, report_summary
 from tests.conftest import SEED_TEXT
+from tests.writes import rows_update
 
 
 def _text(report) -> str:
@@ -42,8 +43,9 @@ def test_figure_sentences_are_in_the_seeds_wording(demo_report):
 
 
 def test_changing_public_operating_changes_the_sentences_and_shares(demo_report):
-    ExpenditureLine.objects.filter(report=demo_report, nature="public_operating").update(
-        actual=D("154.80")
+    rows_update(
+        ExpenditureLine.objects.filter(report=demo_report, nature="public_operating"),
+        actual=D("154.80"),
     )
     text = _text(demo_report)
     # 一(四): the total, 基本支出 and both shares follow.
@@ -63,7 +65,9 @@ def test_changing_public_operating_changes_the_sentences_and_shares(demo_report)
 
 
 def test_three_public_sentence_follows_the_direction_of_change(demo_report):
-    demo_report.three_public_lines.filter(kind="official_reception").update(previous_actual=D("1"))
+    rows_update(
+        demo_report.three_public_lines.filter(kind="official_reception"), previous_actual=D("1")
+    )
     demo_report.three_public_change_reason = "接待任务增加。"
     demo_report.save()
     assert "决算数比上年增加 1.92 万元，增加的主要原因是接待任务增加。" in _text(demo_report)

@@ -31,6 +31,7 @@ from departments.models import Department
 from reports import checks
 from reports.models import NARRATIVE_FIELDS, ApprovedVersion, Report, ReportTransition
 from reports.selectors import ReportData, rates_from_figures, report_summary
+from reports.totals import totals_refresh
 from scoring.core import Group, Row, Scorecard, Section
 from scoring.models import GroupResult, IndicatorResult
 from scoring.selectors import framework_children
@@ -446,6 +447,7 @@ def _write_lines(plans, rng: random.Random, user) -> None:
     Project.objects.bulk_create(projects)
     IndicatorResult.objects.bulk_create(results, batch_size=500)
     GroupResult.objects.bulk_create(groups)
+    totals_refresh(report.pk for report, *_ in plans)  # bulk_create sends no signals
     ReportTransition.objects.bulk_create(transitions)
     ApprovedVersion.objects.bulk_create(
         ApprovedVersion(

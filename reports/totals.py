@@ -1,0 +1,197 @@
+"""Each report's stored totals (``ReportTotals``), kept equal to what its lines add up to.
+
+The dashboard and the lists read a report's 总分 and money sums from one row instead of
+summing thousands of reports' lines on every request. The row is worked out again in the
+same transaction whenever a line or result of the report is saved or deleted:
+
+- one save or delete (the admin, a form, code) refreshes its report at once, through the
+  signal receivers below;
+- code that writes many rows runs inside ``totals_deferred()``: the reports it touched are
+  refreshed once, when the block ends;
+- ``bulk_create``/``bulk_update``/``QuerySet.update`` send no signals: their callers call
+  ``totals_changed`` themselves.
+
+``totals_stale`` tells which stored rows differ from the lines (the test suite checks it
+after every test; ``manage.py report_totals --check`` checks a live database).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from decimal import Decimal
+from itertools import islice
+
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from budgets.calc import ZERO, money
+from budgets.models import ExpenditureLine, ThreePublicLine
+from scoring.models import GroupResult, IndicatorResult
+from scoring.selectors import scored_totals
+
+from .models import Report, ReportTotals
+
+FIELDS = (
+    "score",
+    "basic_budget",
+    "basic_actual",
+    "project_budget",
+    "project_actual",
+    "three_public_budget",
+    "three_public_actual",
+    "three_public_previous",
+)
+# Models whose rows add up to a report's totals.
+SOURCES = (ExpenditureLine, ThreePublicLine, IndicatorResult, GroupResult)
+# Reports per query: SQLite allows a limited number of parameters.
+CHUNK = 500
+
+# The reports touched inside the current ``totals_deferred()`` block (None outside one).
+_pending: ContextVar[set[int] | None] = ContextVar("report_totals_pending", default=None)
+
+
+def _batched(values: Iterable[int]) -> Iterator[tuple[int, ...]]:
+    ordered = iter(sorted(set(values)))
+    while chunk := tuple(islice(ordered, CHUNK)):
+        yield chunk
+
+
+def totals_computed(report_ids: Iterable[int]) -> dict[int, dict[str, Decimal]]:
+    """The totals of the given (existing) reports, summed from their lines: 3 queries a chunk."""
+    figures: dict[int, dict[str, Decimal]] = {}
+    for chunk in _batched(report_ids):
+        for pk in Report.objects.filter(pk__in=chunk).values_list("pk", flat=True):
+            figures[pk] = dict.fromkeys(FIELDS, ZERO)
+        basic = Q(nature__in=ExpenditureLine.BASIC_NATURES)
+        project = Q(nature=ExpenditureLine.Nature.PROJECT)
+        spending = _grouped(
+            ExpenditureLine.objects.filter(report_id__in=chunk),
+            basic_budget=Sum("budget", filter=basic),
+            basic_actual=Sum("actual", filter=basic),
+            project_budget=Sum("budget", filter=project),
+            project_actual=Sum("actual", filter=project),
+        )
+        three_public = _grouped(
+            ThreePublicLine.objects.filter(report_id__in=chunk),
+            three_public_budget=Sum("budget"),
+            three_public_actual=Sum("actual"),
+            three_public_previous=Sum("previous_actual"),
+        )
+        for row in [*spending, *three_public]:
+            report_figures = figures.get(row.pop("report_id"))
+            if report_figures is not None:
+                report_figures.update({k: _money(v) for k, v in row.items()})
+        for report_id, part in scored_totals(report_ids=chunk):
+            if report_id in figures:
+                figures[report_id]["score"] += _money(part)
+    return figures
+
+
+def _grouped(lines: QuerySet, **sums) -> list[dict]:
+    return list(lines.order_by().values("report_id").annotate(**sums))
+
+
+def _money(value) -> Decimal:
+    # Sums come back as Decimal, or on SQLite from a float sum: two places make them exact.
+    return ZERO if value is None else money(Decimal(str(value)))
+
+
+def totals_refresh(report_ids: Iterable[int]) -> None:
+    """Work the totals of these reports out again and store them (deleted reports are skipped)."""
+    figures = totals_computed(report_ids)
+    rows = [ReportTotals(report_id=pk, **values) for pk, values in figures.items()]
+    ReportTotals.objects.bulk_create(
+        rows,
+        batch_size=CHUNK,
+        update_conflicts=True,
+        unique_fields=["report"],
+        update_fields=FIELDS,
+    )
+
+
+def totals_stale(report_ids: Iterable[int] | None = None) -> list[int]:
+    """Reports (all, or the given ones) whose stored totals differ from their lines."""
+    ids = Report.objects.values_list("pk", flat=True) if report_ids is None else report_ids
+    stale = []
+    for chunk in _batched(ids):
+        computed = totals_computed(chunk)
+        stored = {
+            row.pop("report_id"): row
+            for row in ReportTotals.objects.filter(report_id__in=chunk).values("report_id", *FIELDS)
+        }
+        stale += [pk for pk, values in computed.items() if stored.get(pk) != values]
+    return stale
+
+
+@contextmanager
+def totals_deferred() -> Iterator[None]:
+    """Refresh the reports whose lines change in this block once, when it ends without error.
+
+    Use it inside the transaction that writes (``@transaction.atomic`` above it): the
+    totals are then written in that transaction too. Blocks may nest; the outermost refreshes.
+    """
+    if _pending.get() is not None:
+        yield
+        return
+    pending: set[int] = set()
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    if pending:
+        totals_refresh(pending)
+
+
+def totals_changed(report_ids: Iterable[int]) -> None:
+    """These reports' lines changed: refresh them now, or at the end of ``totals_deferred()``.
+
+    The receivers call it for every save and delete; code that writes with ``bulk_create``,
+    ``bulk_update`` or ``update()`` calls it itself.
+    """
+    pending = _pending.get()
+    if pending is None:
+        totals_refresh(report_ids)
+    else:
+        pending.update(report_ids)
+
+
+# --- Signal receivers --------------------------------------------------------------------
+
+
+def _line_moving(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """Remember the report a saved row belonged to, when a save may move it to another."""
+    if raw or instance._state.adding or (update_fields and "report" not in update_fields):
+        return
+    previous = sender.objects.filter(pk=instance.pk).values_list("report_id", flat=True).first()
+    instance._totals_previous_report = previous
+
+
+def _line_saved(sender, instance, raw=False, **kwargs) -> None:
+    if raw:  # loaddata: the stored totals come with the data
+        return
+    previous = getattr(instance, "_totals_previous_report", None)
+    totals_changed({instance.report_id} | ({previous} if previous is not None else set()))
+
+
+def _line_deleted(sender, instance, origin=None, **kwargs) -> None:
+    # A report being deleted takes its totals along: nothing to work out.
+    if isinstance(origin, Report) or (isinstance(origin, QuerySet) and origin.model is Report):
+        return
+    totals_changed({instance.report_id})
+
+
+def _report_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
+    if created and not raw:
+        totals_changed({instance.pk})
+
+
+def connect() -> None:
+    post_save.connect(_report_saved, sender=Report, dispatch_uid="report_totals_new")
+    for model in SOURCES:
+        uid = f"{model._meta.label_lower}_totals"
+        pre_save.connect(_line_moving, sender=model, dispatch_uid=f"{uid}_moving")
+        post_save.connect(_line_saved, sender=model, dispatch_uid=f"{uid}_saved")
+        post_delete.connect(_line_deleted, sender=model, dispatch_uid=f"{uid}_deleted")
