@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from collections import OrderedDict
@@ -11,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from weasyprint import HTML, URLFetcher
+from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.document import Document
 
 from scoring.table import TableRow
@@ -20,6 +21,7 @@ from .models import Report
 from .selectors import report_document
 
 TEMPLATE = "reports/pdf/report.html"
+STYLESHEET = "reports/pdf/print.css"
 ROW_ANCHOR_PREFIX = "row-"
 # Each pass only adds cuts, so this bounds a layout that keeps moving rows, which a real
 # table does not do: the second pass settles it.
@@ -100,10 +102,7 @@ def row_pages(document: Document, row_count: int) -> list[int]:
     return pages
 
 
-def _html(
-    *, doc: dict, watermark: str, cuts: frozenset[int], part: str = "all", first_page: int = 1
-) -> str:
-    odd, even = ("right", "left") if first_page % 2 else ("left", "right")
+def _html(*, doc: dict, watermark: str, cuts: frozenset[int], part: str = "all") -> str:
     return render_to_string(
         TEMPLATE,
         {
@@ -111,17 +110,32 @@ def _html(
             "table_rows": print_rows(doc["rows"], cuts),
             "watermark": watermark,
             "part": part,
-            "first_page": first_page,
-            "odd_side": odd,
-            "even_side": even,
         },
     )
 
 
-def _layout(html: str) -> Document:
+def _css(first_page: int = 1) -> str:
+    """The print stylesheet for a part whose first page has this number (odd pages right)."""
+    odd, even = ("right", "left") if first_page % 2 else ("left", "right")
+    return render_to_string(
+        STYLESHEET, {"first_page": first_page, "odd_side": odd, "even_side": even}
+    )
+
+
+def _fetcher() -> URLFetcher:
     # Everything is inlined; only local files may load, so a report never reaches the network.
-    fetcher = URLFetcher(allowed_protocols={"file", "data"})
-    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher).render()
+    return URLFetcher(allowed_protocols={"file", "data"})
+
+
+@functools.lru_cache(maxsize=64)
+def _stylesheet(css: str) -> CSS:
+    """The stylesheet parsed once per process and variant; WeasyPrint only reads it."""
+    return CSS(string=css, base_url=str(settings.BASE_DIR), url_fetcher=_fetcher())
+
+
+def _layout(html: str, css: str) -> Document:
+    source = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_fetcher())
+    return source.render(stylesheets=[_stylesheet(css)])
 
 
 # Where a table was cut, by the hash of its uncut HTML: laying out the same table again (a
@@ -133,20 +147,15 @@ _known_cuts_lock = threading.Lock()
 
 def _table_layout(*, doc: dict, watermark: str, first_page: int) -> Document:
     """The 自评表 alone, cut wherever a level-1 group crosses a page."""
-    uncut = _html(
-        doc=doc, watermark=watermark, cuts=frozenset(), part="table", first_page=first_page
-    )
-    key = hashlib.sha256(uncut.encode()).hexdigest()
+    uncut = _html(doc=doc, watermark=watermark, cuts=frozenset(), part="table")
+    css = _css(first_page)
+    key = hashlib.sha256(f"{uncut}{css}".encode()).hexdigest()
     with _known_cuts_lock:
         cuts = _known_cuts.get(key, frozenset())
     sections = [line.section.key or line.section.name for line in doc["rows"]]
     for _ in range(MAX_LAYOUT_PASSES):
-        html = (
-            uncut
-            if not cuts
-            else _html(doc=doc, watermark=watermark, cuts=cuts, part="table", first_page=first_page)
-        )
-        table = _layout(html)
+        html = uncut if not cuts else _html(doc=doc, watermark=watermark, cuts=cuts, part="table")
+        table = _layout(html, css)
         needed = rows_to_cut(pages=row_pages(table, len(doc["rows"])), sections=sections)
         if needed <= cuts:
             break
@@ -167,7 +176,7 @@ def report_layout(*, report: Report, watermark: str = "") -> Document:
     its cuts need, and the pages are put together. Only the smaller part is laid out again.
     """
     doc = report_document(report=report)
-    text = _layout(_html(doc=doc, watermark=watermark, cuts=frozenset(), part="text"))
+    text = _layout(_html(doc=doc, watermark=watermark, cuts=frozenset(), part="text"), _css())
     table = _table_layout(doc=doc, watermark=watermark, first_page=len(text.pages) + 1)
     return text.copy([*text.pages, *table.pages])
 
