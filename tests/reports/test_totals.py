@@ -1,10 +1,12 @@
 """Each report's stored totals follow its lines, whoever writes them (reports.totals)."""
 
+import threading
+import time
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from budgets.models import ExpenditureLine
 from departments.models import Department
@@ -154,3 +156,33 @@ def test_command_checks_and_rebuilds(demo_report, capsys):
     assert stored(demo_report)["score"] == D("99.00")
     call_command("report_totals", "--check")
     assert "合计与明细一致" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_adding_lines_to_one_report_both_count(demo_report):
+    """The second refresh waits for the first transaction and sees its line as well."""
+    first_saved = threading.Event()
+
+    def add_line(actual: str, *, first: bool) -> None:
+        try:
+            if not first:
+                first_saved.wait(timeout=10)
+            with transaction.atomic():
+                ExpenditureLine.objects.create(
+                    report_id=demo_report.pk, nature="project", budget=D("0"), actual=D(actual)
+                )
+                if first:
+                    first_saved.set()
+                    time.sleep(0.5)  # the other transaction saves and refreshes meanwhile
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=add_line, args=("1.00",), kwargs={"first": True}),
+        threading.Thread(target=add_line, args=("2.00",), kwargs={"first": False}),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert stored(demo_report)["project_actual"] == D("617.49")  # 614.49 + 1.00 + 2.00
