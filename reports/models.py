@@ -155,6 +155,11 @@ class Report(models.Model):
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
 
+def sum_field(verbose_name):
+    """A sum of money lines in 万元: room for a province's worth of reports."""
+    return models.DecimalField(verbose_name, max_digits=16, decimal_places=2, default=0)
+
+
 class ReportTotals(models.Model):
     """A report's 总分 and money sums, kept up to date from its lines (``reports.totals``).
 
@@ -170,27 +175,13 @@ class ReportTotals(models.Model):
         verbose_name=_("自评报告"),
     )
     score = models.DecimalField(_("总分"), max_digits=8, decimal_places=2, default=0)
-    basic_budget = models.DecimalField(
-        _("基本支出预算数（万元）"), max_digits=16, decimal_places=2, default=0
-    )
-    basic_actual = models.DecimalField(
-        _("基本支出执行数（万元）"), max_digits=16, decimal_places=2, default=0
-    )
-    project_budget = models.DecimalField(
-        _("项目支出预算数（万元）"), max_digits=16, decimal_places=2, default=0
-    )
-    project_actual = models.DecimalField(
-        _("项目支出执行数（万元）"), max_digits=16, decimal_places=2, default=0
-    )
-    three_public_budget = models.DecimalField(
-        _("三公经费预算数（万元）"), max_digits=16, decimal_places=2, default=0
-    )
-    three_public_actual = models.DecimalField(
-        _("三公经费决算数（万元）"), max_digits=16, decimal_places=2, default=0
-    )
-    three_public_previous = models.DecimalField(
-        _("三公经费上年决算数（万元）"), max_digits=16, decimal_places=2, default=0
-    )
+    basic_budget = sum_field(_("基本支出预算数（万元）"))
+    basic_actual = sum_field(_("基本支出执行数（万元）"))
+    project_budget = sum_field(_("项目支出预算数（万元）"))
+    project_actual = sum_field(_("项目支出执行数（万元）"))
+    three_public_budget = sum_field(_("三公经费预算数（万元）"))
+    three_public_actual = sum_field(_("三公经费决算数（万元）"))
+    three_public_previous = sum_field(_("三公经费上年决算数（万元）"))
 
     class Meta:
         verbose_name = _("报告合计")

@@ -12,27 +12,14 @@ from budgets.models import ExpenditureLine
 from departments.models import Department
 from reports.models import Report, ReportTotals
 from reports.services import report_create, report_start_next_year
-from reports.totals import totals_changed, totals_deferred, totals_stale
+from reports.totals import FIELDS, totals_changed, totals_deferred, totals_stale
 from scoring.models import GroupResult, IndicatorResult
 
 D = Decimal
 
 
 def stored(report) -> dict:
-    return (
-        ReportTotals.objects.filter(report=report)
-        .values(
-            "score",
-            "basic_budget",
-            "basic_actual",
-            "project_budget",
-            "project_actual",
-            "three_public_budget",
-            "three_public_actual",
-            "three_public_previous",
-        )
-        .get()
-    )
+    return ReportTotals.objects.filter(report=report).values(*FIELDS).get()
 
 
 @pytest.fixture
