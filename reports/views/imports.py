@@ -1,6 +1,7 @@
 """Importing a filled 自评表: the upload page's logic, shared with the admin's page."""
 
 import uuid
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core import signing
@@ -8,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from ..excel import importer
 from ..forms import SelfevalUploadForm
@@ -47,6 +49,7 @@ def selfeval_upload(request, *, report, form_class, template: str, context: dict
                 request, template, {**context, "form": form, "problems": refused.problems}
             )
         if warnings:
+            pending_prune()
             name = default_storage.save(
                 f"{PENDING_UPLOADS}{uuid.uuid4().hex}.xlsx", ContentFile(data)
             )
@@ -65,6 +68,26 @@ def selfeval_upload(request, *, report, form_class, template: str, context: dict
         options = {**form.cleaned_data, "filename": upload.name}
         return _selfeval_import(request, report, data, options, (form, template, context), done_url)
     return render(request, template, {**context, "form": form})
+
+
+def pending_prune() -> int:
+    """Delete held-back uploads whose confirmation has expired; how many were deleted.
+
+    A file waits only as long as its signed confirmation is valid (PENDING_MAX_AGE): one
+    never confirmed is removed the next time someone's upload is held back.
+    """
+    try:
+        _, names = default_storage.listdir(PENDING_UPLOADS)
+    except FileNotFoundError:
+        return 0
+    expired = timezone.now() - timedelta(seconds=PENDING_MAX_AGE)
+    deleted = 0
+    for name in names:
+        path = f"{PENDING_UPLOADS}{name}"
+        if default_storage.get_modified_time(path) < expired:
+            default_storage.delete(path)
+            deleted += 1
+    return deleted
 
 
 def _selfeval_import(request, report, data, options, page, done_url):

@@ -1,6 +1,8 @@
 """Uploading a filled 自评表: the clerk's page and the admin's, over HTTP."""
 
 import io
+import os
+import time
 from decimal import Decimal as D
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,6 +12,7 @@ from reports.excel.export import selfeval_xlsx
 from reports.models import Report
 from reports.selectors import report_data
 from reports.services import report_start_next_year
+from reports.views.imports import PENDING_MAX_AGE, PENDING_UPLOADS
 from reports.workflow import report_transition
 from scoring.models import IndicatorResult
 
@@ -103,3 +106,21 @@ def test_the_admin_page_exports_and_imports(client_for, demo_report):
     assert response.status_code == 302
     assert response.headers["Location"] == f"/admin/reports/report/{demo_report.pk}/change/"
     assert report_data(report=demo_report).scorecard.total_score == D("99")
+
+
+def test_an_upload_never_confirmed_is_removed_once_its_confirmation_expired(
+    client_for, demo_report, media_root
+):
+    new = next_year(demo_report)
+    clerk = client_for("clerk")
+    sheet = upload(selfeval_xlsx(report=demo_report))
+    assert 'id="import-confirm"' in clerk.post(import_url(new), {"file": sheet}).content.decode()
+    pending = media_root / PENDING_UPLOADS
+    (abandoned,) = pending.iterdir()
+    an_hour_ago = time.time() - PENDING_MAX_AGE - 60
+    os.utime(abandoned, (an_hour_ago, an_hour_ago))
+
+    page = clerk.post(import_url(new), {"file": upload(selfeval_xlsx(report=demo_report))})
+    assert 'id="import-confirm"' in page.content.decode()
+    remaining = list(pending.iterdir())
+    assert len(remaining) == 1 and remaining[0] != abandoned  # only the new one waits
