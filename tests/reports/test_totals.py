@@ -145,7 +145,7 @@ def test_command_checks_and_rebuilds(demo_report, capsys):
     assert "合计与明细一致" in capsys.readouterr().out
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_transactions_adding_lines_to_one_report_both_count(demo_report):
     """The second refresh waits for the first transaction and sees its line as well."""
     first_saved = threading.Event()
