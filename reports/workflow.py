@@ -128,6 +128,30 @@ def can_view(user, report: Report) -> bool:
     return is_auditor(user) and report.status == Status.APPROVED
 
 
+# What a report's page shows of its history.
+HISTORY_FIELDS = (
+    "report_id",
+    "action",
+    "from_status",
+    "to_status",
+    "comment",
+    "created_at",
+    "user__first_name",
+    "user__username",
+)
+
+
+def report_history(*, report: Report) -> list[ReportTransition]:
+    """The report's transitions, oldest first, with the name of who made each."""
+    transitions = (
+        report.transitions.select_related("user")
+        .only(*HISTORY_FIELDS)
+        # Not Meta.ordering, which would join the report and its department to sort.
+        .order_by("created_at", "pk")
+    )
+    return list(transitions)
+
+
 def can_start(user, department) -> bool:
     """Clerks start their own department's next report; administrators any department's."""
     return is_clerk_of(user, department.pk) or is_admin(user)

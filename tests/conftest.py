@@ -19,6 +19,14 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def documents_cache_cleared():
+    """No rendered document kept from another test's database (reports/documents.py)."""
+    from django.core.cache import caches
+
+    caches["documents"].clear()
+
+
+@pytest.fixture(autouse=True)
 def report_totals_kept(request):
     """After every test that used the database, each report's stored totals equal its lines.
 

@@ -92,3 +92,34 @@ def test_roles_are_groups_with_exact_permissions():
     assert {p[1].split("_")[0] for p in auditor} == {"view", "download"}
     assert ("reports", "reopen_report") in admin
     assert ("departments", "change_user") in admin
+
+
+def test_a_users_roles_are_its_role_groups_and_a_superuser_is_an_administrator(users):
+    from departments.models import User
+
+    auditor = User.objects.get(pk=users["auditor"].pk)
+    auditor.groups.add(Group.objects.create(name="通讯录"), Group.objects.get(name=roles.CLERK))
+    assert roles.user_roles(User.objects.get(pk=auditor.pk)) == {roles.AUDITOR, roles.CLERK}
+
+    root = User.objects.create_superuser("root", password="x")
+    assert roles.user_roles(root) == {roles.ADMIN}
+
+
+def test_an_expired_session_signs_the_user_out(demo, client):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    _attempt(client, "clerk", "demo-clerk-2022")
+    assert client.get("/").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+
+    response = client.get("/")
+    assert response.status_code == 302
+    assert "login" in response.headers["Location"]
+
+
+def test_an_unknown_session_key_is_treated_as_signed_out(demo, client):
+    client.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session-key-0123456789abcdef"
+    response = client.get("/")
+    assert response.status_code == 302
+    assert "login" in response.headers["Location"]

@@ -125,3 +125,29 @@ def test_s3_bucket_without_django_storages_says_what_to_install(production_env, 
 
     assert done.returncode != 0
     assert "pip install -e '.[s3]'" in done.stderr
+
+
+def test_sqlite_writes_ahead_to_a_log_and_takes_the_write_lock_when_a_transaction_begins(
+    production_env,
+):
+    code = (
+        "import perfeval.wsgi; from django.db import connection; "
+        "c = connection.cursor(); "
+        "print(c.execute('PRAGMA journal_mode').fetchone()[0], "
+        "c.execute('PRAGMA synchronous').fetchone()[0], connection.transaction_mode)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=production_env, capture_output=True, text=True
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["wal", "1", "IMMEDIATE"]  # synchronous=NORMAL is 1
+
+
+def test_postgresql_gets_none_of_the_sqlite_options(production_env):
+    env = {**production_env, "DATABASE_URL": "postgres://perfeval:secret@db.example:5432/perfeval"}
+
+    database = settings_of(env, "DATABASES")["DATABASES"]["default"]
+
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert database.get("OPTIONS", {}) == {}

@@ -100,6 +100,33 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite as a server database: a write-ahead log lets pages read while another request
+    # writes (a download's log row, a session), and a commit then needs no fsync (only WAL
+    # checkpoints do: a power cut may lose the last commits, never corrupt the file).
+    # Transactions take the write lock when they begin, so that two of them never deadlock
+    # upgrading a read to a write, which SQLite answers with "database is locked" at once;
+    # a writer waits up to `timeout` seconds for the lock instead.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+
+# Nothing that can go stale is cached. "documents" keeps the rendered documents of approved
+# reports under keys made from their immutable content (reports/documents.py): a cache in each
+# process is never out of date, whatever the number of workers and servers.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "documents": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "documents",
+        "TIMEOUT": 24 * 60 * 60,
+        # Some 30 KB each (the demo's): at most ~15 MB a process.
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "departments.User"

@@ -1,6 +1,7 @@
-"""Template filters for figures as a Chinese finance office prints them."""
+"""Template filters for figures as a Chinese finance office prints them, and for pages."""
 
 from decimal import Decimal
+from functools import cache
 
 from django import template
 
@@ -49,3 +50,32 @@ def add_class(bound_field, css: str):
     if bound_field.errors:
         classes += " is-invalid"
     return bound_field.as_widget(attrs={"class": classes})
+
+
+@register.filter
+def options(bound_field) -> list[tuple[str, str, bool]]:
+    """A choice field's options as (value, label, chosen), for a select written out in a page.
+
+    Far cheaper than the widget, which renders a template for every option.
+    """
+    value = bound_field.value()
+    chosen = "" if value is None else str(value)
+    return [(str(key), label, str(key) == chosen) for key, label in bound_field.field.choices]
+
+
+@register.filter
+def display(instance, field_name: str) -> str:
+    """``instance.get_<field>_display()``, without rebuilding the field's choices every time.
+
+    Django makes a dict of every choice, translating each label, at each call; pages that show
+    a status or an action several times pay for it again and again.
+    """
+    field = instance._meta.get_field(field_name)
+    value = getattr(instance, field.attname)
+    return str(_choice_labels(field).get(value, value))
+
+
+@cache
+def _choice_labels(field) -> dict:
+    # Lazy labels, translated when shown: the choices of a field never change in a process.
+    return dict(field.flatchoices)

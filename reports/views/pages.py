@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST
 from departments.roles import user_roles
 
 from .. import workflow
+from ..documents import report_document_html
 from ..models import Report
-from ..selectors import report_document, report_scores
+from ..selectors import report_scores
 from ..services import report_create, report_start_next_year
 from ..workflow import TransitionRefused
 from .access import report_for
@@ -59,18 +60,19 @@ def report_start(request):
 
 def report_detail(request, pk: int):
     report = report_for(request.user, pk)
+    transitions = workflow.report_history(report=report)
     return render(
         request,
         "reports/report_detail.html",
         {
             "report": report,
-            "doc": report_document(report=report),
+            "document": report_document_html(report=report, transitions=transitions),
             "can_edit": workflow.can_edit(request.user, report),
             "can_download": workflow.can_download(request.user, report),
             "can_preview_pdf": workflow.can_preview_pdf(request.user, report),
             "actions": workflow.available_actions(user=request.user, report=report),
             "transition_url": reverse("report_transition", args=[report.pk]),
-            "transitions": report.transitions.select_related("user"),
+            "transitions": transitions,
         },
     )
 

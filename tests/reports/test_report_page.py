@@ -1,0 +1,106 @@
+"""The report page: an approved report's document is rendered once, the rest on every request."""
+
+import pytest
+
+from departments.models import Department
+from reports import documents
+from reports.models import Report
+from reports.workflow import report_transition
+
+NEW_TEXT = "重新批准后改写的绩效情况说明。"
+
+
+def approve(report, users):
+    report_transition(report=report, user=users["clerk"], action="submit")
+    report_transition(report=report, user=users["reviewer"], action="approve")
+    report.refresh_from_db()
+    return report
+
+
+@pytest.fixture
+def approved(world, users, demo_report):
+    return approve(demo_report, users)
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """The reports whose document was rendered, one entry per rendering."""
+    rendered = []
+    real = documents.report_document
+
+    def counted(*, report):
+        rendered.append(report.pk)
+        return real(report=report)
+
+    monkeypatch.setattr(documents, "report_document", counted)
+    return rendered
+
+
+def page(client, report) -> str:
+    response = client.get(f"/reports/{report.pk}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def document_of(html: str) -> str:
+    return html.split('<div class="document-frame">')[1].split('aria-label="审核记录"')[0]
+
+
+def test_an_approved_report_is_rendered_once_for_all_its_readers(approved, client_for, renders):
+    first = page(client_for("auditor"), approved)
+    again = page(client_for("auditor"), approved)
+    for_reviewer = page(client_for("reviewer"), approved)
+
+    assert renders == [approved.pk]
+    assert "单位名称（盖章）：浏阳市人大常委会办公室" in document_of(first)
+    assert document_of(again) == document_of(for_reviewer) == document_of(first)
+
+
+def test_a_report_not_approved_is_rendered_on_every_request(demo_report, client_for, renders):
+    clerk = client_for("clerk")
+    page(clerk, demo_report)
+    page(clerk, demo_report)
+
+    assert renders == [demo_report.pk, demo_report.pk]
+
+
+def test_reopened_changed_and_approved_again_the_page_shows_the_new_text(
+    approved, users, client_for
+):
+    auditor = client_for("auditor")
+    assert NEW_TEXT not in page(auditor, approved)
+    report_transition(report=approved, user=users["admin"], action="reopen", comment="更正")
+    report = Report.objects.get(pk=approved.pk)
+    report.performance = NEW_TEXT
+    report.save()
+
+    assert NEW_TEXT in page(client_for("clerk"), report)
+    approve(report, users)
+    assert NEW_TEXT in page(auditor, report)
+
+
+def test_a_department_renamed_after_approval_shows_its_new_name(approved, client_for):
+    auditor = client_for("auditor")
+    page(auditor, approved)
+    Department.objects.filter(pk=approved.department_id).update(reporting_unit="新的报告单位")
+
+    assert "单位名称（盖章）：新的报告单位" in page(auditor, approved)
+
+
+def test_access_and_buttons_are_worked_out_for_each_reader(approved, client_for):
+    assert 'value="reopen"' not in page(client_for("auditor"), approved)
+
+    assert 'value="reopen"' in page(client_for("admin"), approved)
+    assert client_for("clerk_b").get(f"/reports/{approved.pk}/").status_code == 404
+    assert client_for(None).get(f"/reports/{approved.pk}/").status_code == 302
+
+
+def test_the_approved_report_page_costs_five_queries(
+    approved, client_for, django_assert_num_queries
+):
+    auditor = client_for("auditor")
+    page(auditor, approved)  # renders the document and renews the session
+
+    # Session, user, report, roles, history.
+    with django_assert_num_queries(5):
+        page(auditor, approved)
