@@ -34,11 +34,52 @@ def report_filename(report: Report, *, suffix: str = "") -> str:
     return f"{report.department.name}{report.year}年部门整体支出绩效自评报告{suffix}.pdf"
 
 
+# What an approved version's pages and downloads never read: the approval's whole content
+# and summary (JSON decoded on every load).
+SNAPSHOT_FIELDS = ("summary", "content")
+
+
 def current_version(report: Report) -> ApprovedVersion:
     """The version an approved report stands at: its latest approval."""
     if report.status != Report.Status.APPROVED:
         raise NotApproved(f"该报告状态为“{report.get_status_display()}”，尚未批准，没有正式 PDF。")
-    return report.approved_versions.select_related("report__department", "pdf").latest("number")
+    return (
+        report.approved_versions.select_related("report__department", "pdf")
+        .defer(*SNAPSHOT_FIELDS)
+        .latest("number")
+    )
+
+
+# What a download needs of the version and its report: who may see it, the file's name.
+DOWNLOAD_FIELDS = (
+    "report_id",
+    "number",
+    "report__status",
+    "report__year",
+    "report__department_id",
+    "report__department__name",
+    "report__department__code",
+    "pdf__version_id",
+    "pdf__file",
+    "pdf__sha256",
+    "pdf__size",
+    "pdf__created_at",
+)
+
+
+def standing_version(*, report_id: int) -> ApprovedVersion | None:
+    """The current version of a report that stands approved, None for any other report.
+
+    One query, with what a download needs of the report and its department, and the stored
+    PDF if there is one yet.
+    """
+    return (
+        ApprovedVersion.objects.filter(report_id=report_id, report__status=Report.Status.APPROVED)
+        .select_related("report__department", "pdf")
+        .only(*DOWNLOAD_FIELDS)
+        .order_by("-number")
+        .first()
+    )
 
 
 def official_pdf(*, report: Report) -> OfficialPdf:
@@ -59,7 +100,8 @@ def official_pdf_render(*, version: ApprovedVersion) -> OfficialPdf:
         stored = OfficialPdf.objects.filter(version=version).first()
         if stored:
             return stored
-        report = version.report
+        # The whole report, as it stands now (callers may have loaded only part of it).
+        report = Report.objects.select_related("department", "framework").get(pk=version.report_id)
         data = render_report_pdf(report=report)
         digest = sha256_hex(data)
         pdf = OfficialPdf(version=version, sha256=digest, size=len(data))
@@ -104,8 +146,28 @@ def approved_current_versions(reports: QuerySet[Report]) -> QuerySet[ApprovedVer
             pk=Subquery(latest[:1]),
         )
         .select_related("report__department", "pdf")
+        .defer(*SNAPSHOT_FIELDS)
         .order_by("-report__year", "report__department__code")
     )
+
+
+# What the approved list shows of each version (templates/reports/archive.html).
+LISTED_FIELDS = (
+    "report_id",
+    "number",
+    "total_score",
+    "grade",
+    "created_at",
+    "report__year",
+    "report__department__name",
+    "report__department__region",
+    "pdf__sha256",
+)
+
+
+def approved_versions_listed(reports: QuerySet[Report]) -> QuerySet[ApprovedVersion]:
+    """``approved_current_versions`` with only what the list shows, not the reports' text."""
+    return approved_current_versions(reports).only(*LISTED_FIELDS)
 
 
 def versions_without_pdf(versions: QuerySet[ApprovedVersion]) -> QuerySet[ApprovedVersion]:

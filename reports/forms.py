@@ -16,9 +16,7 @@ class ArchiveFilterForm(forms.Form):
     """Filters of the approved-reports list, read from the query string."""
 
     year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
-    department = forms.ModelChoiceField(
-        label="部门", required=False, queryset=Department.objects.none(), empty_label="全部部门"
-    )
+    department = forms.TypedChoiceField(label="部门", required=False, coerce=int, empty_value=None)
     grade = forms.ChoiceField(label="等级", required=False)
     q = forms.CharField(
         label="搜索",
@@ -32,15 +30,17 @@ class ArchiveFilterForm(forms.Form):
         approved = reports.filter(status=Report.Status.APPROVED)
         years = approved.order_by("-year").values_list("year", flat=True).distinct()
         self.fields["year"].choices = [("", "全部年度"), *((y, f"{y} 年") for y in years)]
-        departments = Department.objects.filter(pk__in=approved.values("department"))
-        if len(departments.values_list("pk", flat=True)[: DEPARTMENT_CHOICES_MAX + 1]) > (
-            DEPARTMENT_CHOICES_MAX
-        ):
+        departments = list(
+            Department.objects.filter(pk__in=approved.values("department"))
+            .order_by("code")
+            .values_list("pk", "name")[: DEPARTMENT_CHOICES_MAX + 1]
+        )
+        if len(departments) > DEPARTMENT_CHOICES_MAX:
             # Thousands of departments are found by the search box, not in a list; a link that
             # names one (from the dashboard) still filters.
             self.fields["department"] = forms.IntegerField(required=False, widget=forms.HiddenInput)
         else:
-            self.fields["department"].queryset = departments.order_by("code")
+            self.fields["department"].choices = [("", "全部部门"), *departments]
         grades = GradeBand.objects.order_by("-min_score").values_list("name", flat=True)
         self.fields["grade"].choices = [("", "全部等级"), *((g, g) for g in dict.fromkeys(grades))]
 

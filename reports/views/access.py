@@ -6,8 +6,8 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404
 
-from .. import workflow
-from ..models import Report
+from .. import archive, workflow
+from ..models import ApprovedVersion, Report
 
 
 def report_for(user, pk: int) -> Report:
@@ -16,6 +16,19 @@ def report_for(user, pk: int) -> Report:
     if not workflow.can_view(user, report):
         raise Http404("没有找到该报告。")
     return report
+
+
+def report_and_version_for(user, pk: int) -> tuple[Report, ApprovedVersion | None]:
+    """The report as ``report_for`` finds it, and its current version if it stands approved.
+
+    An approved report comes with its version (and stored PDF) in a single query.
+    """
+    version = archive.standing_version(report_id=pk)
+    if version is None:
+        return report_for(user, pk), None
+    if not workflow.can_view(user, version.report):
+        raise Http404("没有找到该报告。")
+    return version.report, version
 
 
 def editable_report_for(user, pk: int) -> Report:

@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import (
     FileResponse,
     HttpResponse,
@@ -12,14 +13,15 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import content_disposition_header, http_date
 from django.views.decorators.http import require_POST
 
 from .. import archive, tasks, workflow
 from ..excel.export import selfeval_xlsx
 from ..forms import ArchiveFilterForm
 from ..models import Download
-from .access import report_for
+from .access import report_and_version_for, report_for
 
 ARCHIVE_PAGE_SIZE = 50
 # A ZIP whose selection lacks at most this many stored PDFs renders them in the request;
@@ -30,23 +32,9 @@ RENDER_PER_STEP = 2
 
 def report_pdf(request, pk: int):
     """The official PDF of an approved report; a watermarked preview of any other."""
-    report = report_for(request.user, pk)
-    if workflow.can_download(request.user, report):
-        version = archive.current_version(report)
-        if not tasks.runs_inline() and not hasattr(version, "pdf"):
-            # A worker renders it; the page waits for it and then downloads.
-            tasks.official_pdf_enqueue(version_ids=[version.pk])
-            return render(request, "reports/pdf_wait.html", {"report": report, "version": version})
-        pdf = archive.version_pdf(version=version)
-        archive.download_record(user=request.user, report=report, kind=Download.Kind.PDF, pdf=pdf)
-        response = FileResponse(
-            pdf.file.open("rb"),
-            as_attachment=True,
-            filename=archive.report_filename(report),
-            content_type="application/pdf",
-        )
-        response["X-Content-SHA256"] = pdf.sha256
-        return response
+    report, version = report_and_version_for(request.user, pk)
+    if version is not None:
+        return _official_pdf(request, report, version)
     if not workflow.can_preview_pdf(request.user, report):
         raise PermissionDenied("您无权下载该报告。")
     data = archive.preview_pdf(report=report)
@@ -57,6 +45,33 @@ def report_pdf(request, pk: int):
         content_type="application/pdf",
         headers={"Content-Disposition": content_disposition_header(False, name)},
     )
+
+
+def _official_pdf(request, report, version):
+    if not tasks.runs_inline() and not hasattr(version, "pdf"):
+        # A worker renders it; the page waits for it and then downloads.
+        tasks.official_pdf_enqueue(version_ids=[version.pk])
+        return render(request, "reports/pdf_wait.html", {"report": report, "version": version})
+    pdf = archive.version_pdf(version=version)
+    # The file is never replaced: a browser that kept it gets 304 Not Modified. It must ask
+    # every time (no-cache), so that every download is checked and recorded.
+    etag = f'"{pdf.sha256}"'
+    last_modified = int(pdf.created_at.timestamp())
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        response = FileResponse(
+            pdf.file.open("rb"),
+            as_attachment=True,
+            filename=archive.report_filename(report),
+            content_type="application/pdf",
+        )
+        response["X-Content-SHA256"] = pdf.sha256
+    if response.status_code != 412:  # a failed If-Match gets nothing
+        archive.download_record(user=request.user, report=report, kind=Download.Kind.PDF, pdf=pdf)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 def _archive_selection(request, data: QueryDict):
@@ -73,8 +88,8 @@ def _archive_selection(request, data: QueryDict):
 def archive_list(request):
     reports = workflow.visible_reports(request.user)
     form = ArchiveFilterForm(request.GET or None, reports=reports)
-    versions = form.filter(archive.approved_current_versions(reports))
-    page = Paginator(versions, ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    versions = form.filter(archive.approved_versions_listed(reports))
+    page = _page(versions, request.GET.get("page"))
     filters = request.GET.copy()
     filters.pop("page", None)
     return render(
@@ -82,6 +97,16 @@ def archive_list(request):
         "reports/archive.html",
         {"form": form, "page": page, "filters": filters, "filter_items": _items(filters)},
     )
+
+
+def _page(versions: QuerySet, number: str | None) -> Page:
+    """``Paginator.get_page``, in one query rather than two when one page holds them all."""
+    if number not in (None, "", "1"):
+        return Paginator(versions, ARCHIVE_PAGE_SIZE).get_page(number)
+    rows = list(versions[: ARCHIVE_PAGE_SIZE + 1])
+    if len(rows) <= ARCHIVE_PAGE_SIZE:
+        return Paginator(rows, ARCHIVE_PAGE_SIZE).get_page(1)
+    return Page(rows[:ARCHIVE_PAGE_SIZE], 1, Paginator(versions, ARCHIVE_PAGE_SIZE))
 
 
 def _items(query: QueryDict) -> list[tuple[str, str]]:
