@@ -16,13 +16,7 @@ from reports.guards import REPORT_OWNED
 from reports.models import ApprovedVersion, Download, OfficialPdf, Report
 from reports.views import downloads
 from reports.workflow import report_transition
-
-
-def approve(report, users):
-    report_transition(report=report, user=users["clerk"], action="submit")
-    report_transition(report=report, user=users["reviewer"], action="approve")
-    report.refresh_from_db()
-    return report
+from tests.steps import approve
 
 
 def copy_report(report: Report, *, department: Department, year: int | None = None) -> Report:
@@ -39,11 +33,6 @@ def copy_report(report: Report, *, department: Department, year: int | None = No
             row.report = report
             row.save()
     return report
-
-
-@pytest.fixture
-def approved(world, users, demo_report):
-    return approve(demo_report, users)
 
 
 @pytest.fixture

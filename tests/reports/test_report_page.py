@@ -6,20 +6,9 @@ from departments.models import Department
 from reports import documents
 from reports.models import Report
 from reports.workflow import report_transition
+from tests.steps import approve
 
 NEW_TEXT = "重新批准后改写的绩效情况说明。"
-
-
-def approve(report, users):
-    report_transition(report=report, user=users["clerk"], action="submit")
-    report_transition(report=report, user=users["reviewer"], action="approve")
-    report.refresh_from_db()
-    return report
-
-
-@pytest.fixture
-def approved(world, users, demo_report):
-    return approve(demo_report, users)
 
 
 @pytest.fixture

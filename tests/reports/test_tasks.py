@@ -12,14 +12,10 @@ from django.db import connection
 from reports.models import OfficialPdf, Report
 from reports.tasks import runs_inline
 from reports.workflow import report_transition
+from tests.steps import approve
 
 DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def approve(report, users):
-    report_transition(report=report, user=users["clerk"], action="submit")
-    report_transition(report=report, user=users["reviewer"], action="approve")
 
 
 def pdf_pages(path: Path) -> list[str]:
