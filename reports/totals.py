@@ -1,7 +1,7 @@
 """Each report's stored totals (``ReportTotals``), kept equal to what its lines add up to.
 
-The dashboard and the lists read a report's 总分 and money sums from one row instead of
-summing thousands of reports' lines on every request. The row is worked out again in the
+The dashboard and a department's history read a report's 总分 and money sums from one row
+instead of summing thousands of reports' lines on every request. The row is worked out again in the
 same transaction whenever a line or result of the report is saved or deleted:
 
 - one save or delete (the admin, a form, code) refreshes its report at once, through the
