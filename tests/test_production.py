@@ -128,8 +128,10 @@ def test_s3_bucket_without_django_storages_says_what_to_install(production_env, 
 
 
 def test_sqlite_writes_ahead_to_a_log_and_takes_the_write_lock_when_a_transaction_begins(
-    production_env,
+    production_env, tmp_path
 ):
+    # SQLite whatever database the suite itself runs on (CI runs it on PostgreSQL as well).
+    env = {**production_env, "DATABASE_URL": f"sqlite:///{tmp_path / 'perfeval.sqlite3'}"}
     code = (
         "import perfeval.wsgi; from django.db import connection; "
         "c = connection.cursor(); "
@@ -137,7 +139,7 @@ def test_sqlite_writes_ahead_to_a_log_and_takes_the_write_lock_when_a_transactio
         "c.execute('PRAGMA synchronous').fetchone()[0], connection.transaction_mode)"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=production_env, capture_output=True, text=True
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
     )
 
     assert done.returncode == 0, done.stderr
