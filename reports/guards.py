@@ -51,7 +51,11 @@ def refuse_owned_change(sender, instance, **kwargs):
     report_ids = {instance.report_id}
     if instance.pk is not None:
         # A line moved from one report to another would change the first one too.
-        report_ids |= set(sender.objects.filter(pk=instance.pk).values_list("report_id", flat=True))
+        stored = sender.objects.filter(pk=instance.pk).values_list("report_id", flat=True).first()
+        if stored is not None:
+            report_ids.add(stored)
+    # Read again before every save; reports.totals refreshes the report it leaves as well.
+    instance._stored_report_ids = report_ids
     if Report.objects.filter(pk__in=report_ids, status=Report.Status.APPROVED).exists():
         raise ReportLocked(LOCKED_MESSAGE)
 

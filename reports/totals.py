@@ -25,7 +25,7 @@ from itertools import islice
 
 from django.db import transaction
 from django.db.models import Q, QuerySet, Sum
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save
 
 from budgets.calc import ZERO, money
 from budgets.models import ExpenditureLine, ThreePublicLine
@@ -172,19 +172,12 @@ def totals_changed(report_ids: Iterable[int]) -> None:
 # --- Signal receivers --------------------------------------------------------------------
 
 
-def _line_moving(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
-    """Remember the report a saved row belonged to, when a save may move it to another."""
-    if raw or instance._state.adding or (update_fields and "report" not in update_fields):
-        return
-    previous = sender.objects.filter(pk=instance.pk).values_list("report_id", flat=True).first()
-    instance._totals_previous_report = previous
-
-
 def _line_saved(sender, instance, raw=False, **kwargs) -> None:
     if raw:  # loaddata: the stored totals come with the data
         return
-    previous = getattr(instance, "_totals_previous_report", None)
-    totals_changed({instance.report_id} | ({previous} if previous is not None else set()))
+    # The lock check (guards.refuse_owned_change) read, just before this save, which reports
+    # the row belonged to: a row moved to another report changes both.
+    totals_changed({instance.report_id} | instance.__dict__.get("_stored_report_ids", set()))
 
 
 def _line_deleted(sender, instance, origin=None, **kwargs) -> None:
@@ -203,6 +196,5 @@ def connect() -> None:
     post_save.connect(_report_saved, sender=Report, dispatch_uid="report_totals_new")
     for model in SOURCES:
         uid = f"{model._meta.label_lower}_totals"
-        pre_save.connect(_line_moving, sender=model, dispatch_uid=f"{uid}_moving")
         post_save.connect(_line_saved, sender=model, dispatch_uid=f"{uid}_saved")
         post_delete.connect(_line_deleted, sender=model, dispatch_uid=f"{uid}_deleted")

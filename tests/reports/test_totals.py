@@ -10,6 +10,7 @@ from django.db import connection, transaction
 
 from budgets.models import ExpenditureLine
 from departments.models import Department
+from reports import totals
 from reports.models import Report, ReportTotals
 from reports.services import report_create, report_start_next_year
 from reports.totals import FIELDS, totals_changed, totals_deferred, totals_stale
@@ -88,7 +89,12 @@ def test_a_line_moved_to_another_report_updates_both(demo_report, other_report):
     assert stored(other_report)["project_actual"] == D("614.49")
 
 
-def test_deferred_block_refreshes_once_at_its_end(demo_report, django_assert_num_queries):
+def test_deferred_block_refreshes_once_at_its_end(demo_report, monkeypatch):
+    refreshed = []
+    real_refresh = totals.totals_refresh
+    monkeypatch.setattr(
+        totals, "totals_refresh", lambda ids: (refreshed.append(set(ids)), real_refresh(ids))
+    )
     with transaction.atomic(), totals_deferred():
         for _ in range(3):
             ExpenditureLine.objects.create(
@@ -96,6 +102,7 @@ def test_deferred_block_refreshes_once_at_its_end(demo_report, django_assert_num
             )
         assert stored(demo_report)["basic_actual"] == D("1961.17")  # not yet
     assert stored(demo_report)["basic_actual"] == D("1964.17")
+    assert refreshed == [{demo_report.pk}]  # once for the three lines
 
 
 def test_a_failed_deferred_block_refreshes_nothing(demo_report):
