@@ -14,6 +14,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.document import Document
+from weasyprint.text.fonts import FontConfiguration
 
 from scoring.table import TableRow
 
@@ -133,9 +134,26 @@ def _stylesheet(css: str) -> CSS:
     return CSS(string=css, base_url=str(settings.BASE_DIR), url_fetcher=_fetcher())
 
 
+_fonts = threading.local()
+
+
+def _font_config() -> FontConfiguration:
+    """This thread's font configuration, made on its first layout and kept.
+
+    Made afresh, it reads Fontconfig's configuration and the system's font list and opens
+    the CJK faces again: about a fifth of a warm render. Pango's font map is not thread-safe,
+    so each thread keeps its own. The print stylesheet has no ``@font-face``, so nothing a
+    document adds stays in it.
+    """
+    config = getattr(_fonts, "config", None)
+    if config is None:
+        config = _fonts.config = FontConfiguration()
+    return config
+
+
 def _layout(html: str, css: str) -> Document:
     source = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_fetcher())
-    return source.render(stylesheets=[_stylesheet(css)])
+    return source.render(stylesheets=[_stylesheet(css)], font_config=_font_config())
 
 
 # Where a table was cut, by the hash of its uncut HTML: laying out the same table again (a

@@ -3,6 +3,7 @@
 import logging
 import re
 import subprocess
+import threading
 from dataclasses import dataclass
 from decimal import Decimal as D
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
+from reports import pdf as report_pdf
 from reports.pdf import print_rows, render_report_pdf, rows_to_cut
 from reports.selectors import report_data
 from reports.services import demo_load
@@ -53,6 +55,12 @@ def page_texts(path: Path) -> list[str]:
         text=True,
     ).stdout
     return out.split("\f")[:-1]
+
+
+def font_faces(path: Path) -> list[str]:
+    """The embedded fonts' names, without the subset tag (``ABCDEF+``)."""
+    out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True)
+    return sorted(line.split()[0].partition("+")[2] for line in out.stdout.splitlines()[2:])
 
 
 def page_count(path: Path) -> int:
@@ -197,6 +205,27 @@ def test_the_pdf_is_under_two_megabytes(demo_pdf):
 def test_page_count_is_the_same_on_every_render(demo_pdf, demo_report, tmp_path):
     again = write(tmp_path, render_report_pdf(report=demo_report))
     assert page_count(again) == page_count(demo_pdf.path)
+
+
+def test_each_thread_keeps_one_font_configuration(demo_pdf):
+    kept = report_pdf._font_config()
+    assert report_pdf._font_config() is kept
+    other = []
+    thread = threading.Thread(target=lambda: other.append(report_pdf._font_config()))
+    thread.start()
+    thread.join()
+    assert other and other[0] is not kept
+
+
+def test_a_kept_font_configuration_prints_what_a_fresh_one_prints(
+    demo_pdf, demo_report, tmp_path, monkeypatch
+):
+    render_report_pdf(report=demo_report)  # this thread's configuration has been used before
+    kept = write(tmp_path, render_report_pdf(report=demo_report), "kept.pdf")
+    monkeypatch.setattr(report_pdf, "_fonts", threading.local())
+    fresh = write(tmp_path, render_report_pdf(report=demo_report), "fresh.pdf")
+    assert page_texts(kept) == page_texts(fresh)
+    assert font_faces(kept) == font_faces(fresh)
 
 
 def test_watermark_is_printed_on_every_page_when_asked(demo_pdf, demo_report, tmp_path):
