@@ -6,9 +6,11 @@ names, read through the storage, so local disk and S3 alike) and ``manifest.json
 file's SHA-256, checked before a restore touches anything and again after it).
 """
 
+import contextlib
 import hashlib
 import json
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -75,18 +77,40 @@ def _local_path(root: Path, name: str) -> Path:
     return root.joinpath(*relative.parts)
 
 
+@contextlib.contextmanager
+def database_snapshot() -> Iterator[None]:
+    """One read-only view of the whole database for the block, while the site goes on writing.
+
+    PostgreSQL: a REPEATABLE READ READ ONLY transaction. SQLite: a deferred transaction, which
+    in WAL mode reads one snapshot and takes no lock that writers wait for. The site's own
+    SQLite transactions begin IMMEDIATE (perfeval/settings/base.py), taking the write lock at
+    once; the dump would hold it from start to end, and every save meanwhile would wait and
+    then fail with "database is locked".
+    """
+    if connection.vendor != "sqlite":
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield
+        return
+    connection.ensure_connection()  # connecting sets transaction_mode from the settings
+    site_mode = connection.transaction_mode
+    connection.transaction_mode = "DEFERRED"
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        connection.transaction_mode = site_mode
+
+
 def site_backup(*, directory: Path) -> BackupResult:
     """Write the database and the stored files to ``directory`` (which must not exist)."""
     directory = Path(directory)
     if directory.exists() and any(directory.iterdir()):
         raise BackupError(f"{directory} exists and is not empty.")
     (directory / FILES).mkdir(parents=True, exist_ok=True)
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # One snapshot for every table and for the list of files (SQLite's read
-            # transaction is one already).
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    with database_snapshot():
         call_command(
             "dumpdata",
             natural_foreign=True,

@@ -5,6 +5,7 @@ import os
 import secrets
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -144,6 +145,39 @@ def test_sqlite_writes_ahead_to_a_log_and_takes_the_write_lock_when_a_transactio
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["wal", "1", "IMMEDIATE"]  # synchronous=NORMAL is 1
+
+
+def test_a_backup_snapshot_on_sqlite_leaves_the_write_lock_to_the_site(production_env, tmp_path):
+    # The dump reads one snapshot from start to end; a save meanwhile neither waits nor
+    # fails. SQLite of its own, as above.
+    path = tmp_path / "perfeval.sqlite3"
+    env = {**production_env, "DATABASE_URL": f"sqlite:///{path}"}
+    code = textwrap.dedent(
+        f"""
+        import sqlite3
+        import perfeval.wsgi
+        from django.db import connection
+        from perfeval.backup import database_snapshot
+
+        connection.cursor().execute("CREATE TABLE t (n integer)")
+        with database_snapshot():
+            c = connection.cursor()
+            before = c.execute("SELECT count(*) FROM t").fetchone()[0]
+            writer = sqlite3.connect({str(path)!r}, timeout=0)  # a lock fails it at once
+            writer.execute("INSERT INTO t VALUES (1)")
+            writer.commit()
+            during = c.execute("SELECT count(*) FROM t").fetchone()[0]
+        after = connection.cursor().execute("SELECT count(*) FROM t").fetchone()[0]
+        print(before, during, after, connection.transaction_mode)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+    assert done.returncode == 0, done.stderr
+    # The snapshot did not see the save; the site's transactions begin IMMEDIATE again.
+    assert done.stdout.split() == ["0", "0", "1", "IMMEDIATE"]
 
 
 def test_postgresql_gets_none_of_the_sqlite_options(production_env):
