@@ -123,3 +123,20 @@ def test_an_unknown_session_key_is_treated_as_signed_out(demo, client):
     response = client.get("/")
     assert response.status_code == 302
     assert "login" in response.headers["Location"]
+
+
+def test_a_signed_in_users_department_is_loaded_with_the_user(
+    demo, client, django_assert_num_queries
+):
+    # Signed in through the login page, as the browser does: the session names the backend.
+    from django.contrib import auth
+    from django.test import RequestFactory
+
+    assert _attempt(client, "clerk", "demo-clerk-2022").status_code == 302
+    request = RequestFactory().get("/")
+    request.session = client.session
+
+    with django_assert_num_queries(2):  # the session, then the user with the department
+        user = auth.get_user(request)
+        assert user.username == "clerk"
+        assert user.department.name == demo.report.department.name

@@ -134,7 +134,8 @@ AUTH_USER_MODEL = "departments.User"
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out account or address is refused before a password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, loading the user's department with the user (departments/backends.py).
+    "departments.backends.UserBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
