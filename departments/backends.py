@@ -1,5 +1,6 @@
 """How a signed-in user is loaded on every request."""
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
@@ -20,9 +21,5 @@ class UserBackend(ModelBackend):
         return user if self.user_can_authenticate(user) else None
 
     async def aget_user(self, user_id):
-        User = get_user_model()
-        try:
-            user = await User._default_manager.select_related("department").aget(pk=user_id)
-        except User.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        # ModelBackend's own aget_user would load the user without the department.
+        return await sync_to_async(self.get_user)(user_id)

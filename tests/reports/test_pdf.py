@@ -207,7 +207,7 @@ def test_page_count_is_the_same_on_every_render(demo_pdf, demo_report, tmp_path)
     assert page_count(again) == page_count(demo_pdf.path)
 
 
-def test_each_thread_keeps_one_font_configuration(demo_pdf):
+def test_each_thread_keeps_one_font_configuration():
     kept = report_pdf._font_config()
     assert report_pdf._font_config() is kept
     other = []
