@@ -1,7 +1,6 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from perfeval.locking import ReportOwnedAdminMixin
 from perfeval.resources import ImportExportAdminMixin
 
 from .models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
@@ -16,7 +15,7 @@ REPORT_FILTERS = ["report__year", "report__department", "report__status"]
 REPORT_SEARCH = ["report__department__name"]
 
 
-class ReportLineAdmin(ReportOwnedAdminMixin, ImportExportAdminMixin, SimpleHistoryAdmin):
+class ReportLineAdmin(ImportExportAdminMixin, SimpleHistoryAdmin):
     list_filter = REPORT_FILTERS
     search_fields = REPORT_SEARCH
     list_select_related = ["report__department"]

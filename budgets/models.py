@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from perfeval.limits import NARRATIVE_MAX_CHARS, LimitedTextField
+
 from .fields import MoneyField, non_negative
 
 
@@ -167,7 +169,7 @@ class Project(models.Model):
     )
     budget = MoneyField(_("全年预算数（万元）"))
     actual = MoneyField(_("全年执行数（万元）"))
-    achievement = models.TextField(_("实施内容和成效"), blank=True)
+    achievement = LimitedTextField(_("实施内容和成效"), blank=True, limit=NARRATIVE_MAX_CHARS)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     history = HistoricalRecords(verbose_name=_("修改记录"))

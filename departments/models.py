@@ -1,6 +1,6 @@
 """Who reports: departments, their organisational units, and the users who belong to them."""
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +64,33 @@ class OrgUnit(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.get_kind_display()}）"
+
+
+class Role(models.Model):
+    """One of perfeval's four roles, known by its stable code; the auth group carrying it is
+    only its label, so renaming the group changes nothing of what its members may do.
+
+    What each role may do is decided in ``perfeval.access``, not by Django's model permissions.
+    """
+
+    class Code(models.TextChoices):
+        CLERK = "clerk", _("填报员")
+        REVIEWER = "reviewer", _("审核人")
+        AUDITOR = "auditor", _("审计员")
+        ADMIN = "admin", _("管理员")
+
+    code = models.CharField(_("角色代码"), max_length=16, choices=Code.choices, unique=True)
+    group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, related_name="role", verbose_name=_("用户组")
+    )
+
+    class Meta:
+        verbose_name = _("角色")
+        verbose_name_plural = _("角色")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.get_code_display()}（{self.group.name}）"
 
 
 class User(AbstractUser):

@@ -1,33 +1,47 @@
-"""The four roles of perfeval, as auth groups, and what each user's role and scope is."""
+"""The four roles of perfeval, by stable code, and each signed-in user's roles and scope.
 
-from django.utils.translation import gettext_lazy as _
+A role is carried by an auth group linked to its code (``Role``); the group's name is only a
+label. What each role may do to which rows is decided in ``perfeval.access``.
+"""
 
-CLERK = "填报员"
-REVIEWER = "审核人"
-AUDITOR = "审计员"
-ADMIN = "管理员"
+from .models import Role
+
+CLERK = Role.Code.CLERK.value
+REVIEWER = Role.Code.REVIEWER.value
+AUDITOR = Role.Code.AUDITOR.value
+ADMIN = Role.Code.ADMIN.value
 ROLES = (CLERK, REVIEWER, AUDITOR, ADMIN)
 
-ROLE_DESCRIPTIONS = {
-    CLERK: _("填写并提交本部门的自评报告"),
-    REVIEWER: _("批准或退回所负责部门的自评报告"),
-    AUDITOR: _("查阅和下载所有部门已批准的自评报告，不能修改"),
-    ADMIN: _("管理用户、部门、指标体系和全部报告"),
-}
+
+def role_group(code: str):
+    """The auth group that carries the role ``code``."""
+    return Role.objects.select_related("group").get(code=code).group
 
 
 def user_roles(user) -> set[str]:
-    """The roles of a signed-in user; a superuser is an administrator."""
+    """The role codes of a signed-in user; a superuser is an administrator.
+
+    Kept on the user object, which lives for one request.
+    """
     if not user.is_authenticated:
         return set()
     cached = getattr(user, "_perfeval_roles", None)
     if cached is None:
-        # All of the user's groups (a handful), kept to the roles here: cheaper to build
-        # than the query with its IN list, and this runs on every signed-in page.
-        cached = set(user.groups.values_list("name", flat=True)).intersection(ROLES)
+        cached = set(Role.objects.filter(group__user=user).values_list("code", flat=True))
         if user.is_superuser:
             cached.add(ADMIN)
         user._perfeval_roles = cached
+    return cached
+
+
+def reviewed_department_ids(user) -> set[int]:
+    """The departments a reviewer is assigned to (empty for anyone who is not a reviewer)."""
+    if REVIEWER not in user_roles(user):
+        return set()
+    cached = getattr(user, "_perfeval_reviewed", None)
+    if cached is None:
+        cached = set(user.reviewed_departments.values_list("pk", flat=True))
+        user._perfeval_reviewed = cached
     return cached
 
 
@@ -40,13 +54,7 @@ def is_clerk_of(user, department_id: int) -> bool:
 
 
 def reviews(user, department_id: int) -> bool:
-    if REVIEWER not in user_roles(user):
-        return False
-    cached = getattr(user, "_perfeval_reviewed", None)
-    if cached is None:
-        cached = set(user.reviewed_departments.values_list("pk", flat=True))
-        user._perfeval_reviewed = cached
-    return department_id in cached
+    return department_id in reviewed_department_ids(user)
 
 
 def is_auditor(user) -> bool:

@@ -5,10 +5,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-admin.site.site_header = "部门整体支出绩效自评"
-admin.site.site_title = "绩效自评管理"
-admin.site.index_title = "管理首页"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path(

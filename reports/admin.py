@@ -8,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from budgets.models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
 from departments.roles import is_admin
+from perfeval import access
 from scoring.models import GroupResult, IndicatorResult
 
 from . import workflow
@@ -18,17 +19,9 @@ from .views.imports import selfeval_upload
 
 
 class OwnedInline:
-    """Inlines of a report: read-only once the report may no longer be edited."""
+    """Inlines of a report; read-only unless the report may be written (perfeval.access)."""
 
     extra = 0
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and not obj.is_editable:
-            return False
-        return super().has_change_permission(request, obj)
-
-    has_add_permission = has_change_permission
-    has_delete_permission = has_change_permission
 
 
 class IncomeLineInline(OwnedInline, admin.TabularInline):
@@ -147,9 +140,6 @@ class ReportAdmin(SimpleHistoryAdmin):
         (_("记录"), {"fields": ["created_at", "updated_at"]}),
     ]
 
-    def get_queryset(self, request):
-        return workflow.visible_reports(request.user)
-
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
         self._scores = report_scores(reports=changelist.result_list)
@@ -162,16 +152,6 @@ class ReportAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("等级"))
     def grade(self, obj):
         return self._scores[obj.pk][1]
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and not obj.is_editable:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_locked:
-            return False
-        return super().has_delete_permission(request, obj)
 
     def get_urls(self):
         return [
@@ -211,7 +191,7 @@ class ReportAdmin(SimpleHistoryAdmin):
             "original": report,
             "report": report,
             "title": f"自评表 Excel 导入导出：{report}",
-            "can_import": workflow.can_edit(request.user, report),
+            "can_import": access.may(request.user, access.CHANGE, report),
         }
         if request.method == "POST" and not context["can_import"]:
             raise PermissionDenied("该报告当前不能修改，不能导入：只有草稿和已退回的报告可以导入。")
@@ -269,19 +249,12 @@ class ReportAdmin(SimpleHistoryAdmin):
 
 @admin.register(ReportTransition)
 class ReportTransitionAdmin(admin.ModelAdmin):
+    """Records of what happened: read-only to everyone (perfeval.access), append-only."""
+
     list_display = ["report", "action", "from_status", "to_status", "user", "created_at"]
     list_filter = ["action", "report__year", "report__department"]
     search_fields = ["report__department__name", "user__username", "comment"]
     list_select_related = ["report__department", "user"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ApprovedVersion)

@@ -1,7 +1,7 @@
 """Code that reads the year's dashboard and a department's history, summed in the database.
 
 Every figure is an annotation or an aggregate over the reports a user may see
-(``workflow.visible_reports``): a page costs the same few queries for ten reports or ten
+(``perfeval.access.visible_reports``): a page costs the same few queries for ten reports or ten
 thousand. Each report's money and score come from its stored totals (``reports.totals``,
 kept equal to its lines); rates are worked out from those sums by ``budgets.calc``
 (half-up, two places), as the report itself prints them.
@@ -32,20 +32,17 @@ from django.db.models.functions import Abs
 from budgets.calc import ZERO, Amounts, ThreePublicAmounts, money, rate_pct, shares_pct
 from budgets.models import ThreePublicKind, ThreePublicLine
 from departments.models import Department
-from departments.roles import ADMIN, AUDITOR, REVIEWER, user_roles
+from perfeval import access
 from scoring.models import GradeBand
 
 from .checks import EXECUTION_BAND
 from .models import Report
-from .workflow import visible_reports
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 SCORE = DecimalField(max_digits=8, decimal_places=2)
 # Scores have two places; on SQLite their sums are floats (89.99999… for 90), so a total
 # is compared with a threshold half a cent up. Exact on PostgreSQL as well.
 SCORE_SLACK = Decimal("0.005")
-
-DASHBOARD_ROLES = {REVIEWER, AUDITOR, ADMIN}
 
 # Score ranges of the distribution: (label, lowest, highest excluded).
 SCORE_BINS = (
@@ -59,11 +56,6 @@ SCORE_BINS = (
 )
 
 LOW, HIGH = EXECUTION_BAND
-
-
-def can_see_dashboard(user) -> bool:
-    """Reviewers, auditors and administrators; clerks work from their own report list."""
-    return bool(user_roles(user) & DASHBOARD_ROLES)
 
 
 # --- Annotations -------------------------------------------------------------------------
@@ -141,7 +133,7 @@ class DashboardFilters:
 
 def dashboard_scope(*, user, year: int) -> QuerySet[Report]:
     """The reports of ``year`` the user may see, before any filter."""
-    return visible_reports(user).filter(year=year)
+    return access.visible_reports(user).filter(year=year)
 
 
 def dashboard_reports(*, user, filters: DashboardFilters) -> QuerySet[Report]:
@@ -157,7 +149,9 @@ def dashboard_reports(*, user, filters: DashboardFilters) -> QuerySet[Report]:
 
 
 def dashboard_years(*, user) -> list[int]:
-    return list(visible_reports(user).order_by("-year").values_list("year", flat=True).distinct())
+    return list(
+        access.visible_reports(user).order_by("-year").values_list("year", flat=True).distinct()
+    )
 
 
 def dashboard_regions(*, user, year: int) -> list[str]:
@@ -513,7 +507,7 @@ def execution_rates(*, reports: QuerySet[Report], total: int) -> tuple[str, list
 
 def department_history(*, user, department: Department) -> list[ReportFigures]:
     """The department's reports this user may see, oldest year first: one query."""
-    reports = visible_reports(user).filter(department=department)
+    reports = access.visible_reports(user).filter(department=department)
     return [
         _figures(report)
         for report in reports_with_figures(reports).select_related("department").order_by("year")

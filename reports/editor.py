@@ -21,6 +21,7 @@ from budgets.forms import (
     ProjectFormSet,
     ThreePublicFormSet,
 )
+from perfeval import access
 from scoring.models import GroupResult, IndicatorResult
 from scoring.selectors import framework_children
 
@@ -388,6 +389,14 @@ def check_anchor(field: str) -> tuple[str, str]:
     return "overview", ""
 
 
+class SaveRefused(Exception):
+    """The report may no longer be written by this user (submitted meanwhile, say)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 class StaleSave(Exception):
     """Someone saved this section after the clerk opened it."""
 
@@ -398,11 +407,16 @@ class StaleSave(Exception):
 
 @transaction.atomic
 @totals_deferred()
-def section_save(*, report: Report, section: Section, bundle: dict, token: str) -> None:
-    """Save a valid section, or raise StaleSave listing what someone else changed first."""
-    # The stored row, locked: ``report`` already carries the clerk's input (form validation
-    # writes it onto the instance), so it cannot tell what is stored.
-    stored = Report.objects.select_for_update().get(pk=report.pk)
+def section_save(*, report: Report, section: Section, bundle: dict, token: str, user) -> None:
+    """Save a valid section; raise SaveRefused if the user may no longer write the report
+    (decided under the report's row lock, so a submit cannot slip in between), or StaleSave
+    listing what someone else changed first."""
+    refusal = access.write_refusal(user, access.CHANGE, report)
+    if refusal:
+        raise SaveRefused(refusal)
+    # The stored row (locked above): ``report`` already carries the clerk's input (form
+    # validation writes it onto the instance), so it cannot tell what is stored.
+    stored = Report.objects.get(pk=report.pk)
     changes = Section.changes_since(token, section.snapshot(stored))
     if changes is None or changes:
         raise StaleSave(changes or [])

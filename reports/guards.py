@@ -1,11 +1,14 @@
-"""Nothing of an approved report changes: not its figures, results, narrative or status.
+"""A report's content changes only while it is a draft or returned; an approved one never.
 
-Signal receivers refuse every save and delete of an approved report and of what belongs to
-it, wherever it comes from (forms, the admin, imports, code). The workflow changes status
-with a queryset update, which is the only way a status moves.
+Signal receivers refuse every save and delete of a submitted or approved report and of what
+belongs to it, wherever it comes from (forms, the admin, imports, code), reading the
+report's status under a row lock when the write runs in a transaction: a save racing a
+submit is refused, never written into a submitted report. The workflow changes status with
+a queryset update, which is the only way a status moves.
 """
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models.signals import pre_delete, pre_save
 
 from budgets.models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
@@ -17,31 +20,48 @@ LOCKED_MESSAGE = (
     "该报告已批准，内容已锁定，不能修改或删除："
     "如确需修改，请联系超级管理员重新打开报告（需填写理由）。"
 )
+SUBMITTED_MESSAGE = "该报告已提交审核，不能修改：审核人退回后才能再修改。"
 STATUS_MESSAGE = "报告状态只能通过“提交审核”“批准”“退回”“重新打开”操作改变。"
 
 REPORT_OWNED = (IncomeLine, ExpenditureLine, ThreePublicLine, Project, IndicatorResult, GroupResult)
 
 
-class ReportLocked(ValidationError):
+class ReportNotEditable(ValidationError):
+    """An attempt to change a report that is not a draft or returned."""
+
+
+class ReportLocked(ReportNotEditable):
     """An attempt to change an approved report."""
 
 
-def _stored_status(report_id) -> str | None:
-    return Report.objects.filter(pk=report_id).values_list("status", flat=True).first()
+def _stored_statuses(report_ids) -> list[str]:
+    """The reports' statuses, their rows locked until the current transaction ends."""
+    reports = Report.objects.filter(pk__in=report_ids)
+    if transaction.get_connection().in_atomic_block:
+        reports = reports.select_for_update()
+    return list(reports.values_list("status", flat=True))
+
+
+def refuse_unless_editable(report_ids) -> None:
+    """Raise ReportNotEditable unless every one of these reports may change now."""
+    statuses = set(_stored_statuses(report_ids))
+    if Report.Status.APPROVED in statuses:
+        raise ReportLocked(LOCKED_MESSAGE)
+    if Report.Status.SUBMITTED in statuses:
+        raise ReportNotEditable(SUBMITTED_MESSAGE)
 
 
 def refuse_report_change(sender, instance: Report, **kwargs):
     if kwargs.get("raw") or instance.pk is None:
         return
-    stored = _stored_status(instance.pk)
-    if stored == Report.Status.APPROVED:
-        raise ReportLocked(LOCKED_MESSAGE)
-    if stored is not None and stored != instance.status:
+    stored = _stored_statuses([instance.pk])
+    refuse_unless_editable([instance.pk])
+    if stored and stored[0] != instance.status:
         raise ValidationError(STATUS_MESSAGE)
 
 
 def refuse_report_delete(sender, instance: Report, **kwargs):
-    if _stored_status(instance.pk) == Report.Status.APPROVED:
+    if _stored_statuses([instance.pk]) == [Report.Status.APPROVED]:
         raise ReportLocked(LOCKED_MESSAGE)
 
 
@@ -56,8 +76,7 @@ def refuse_owned_change(sender, instance, **kwargs):
             report_ids.add(stored)
     # Read again before every save; reports.totals refreshes the report it leaves as well.
     instance._stored_report_ids = report_ids
-    if Report.objects.filter(pk__in=report_ids, status=Report.Status.APPROVED).exists():
-        raise ReportLocked(LOCKED_MESSAGE)
+    refuse_unless_editable(report_ids)
 
 
 def connect():

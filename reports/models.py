@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from perfeval.limits import COMMENT_MAX_CHARS, NARRATIVE_MAX_CHARS, LimitedTextField
+
 MIN_YEAR = 2000
 
 # The clerk's text of every section, in the report's order.
@@ -34,7 +36,9 @@ MAX_YEAR = 2100
 
 
 def narrative_field(verbose_name, help_text=""):
-    return models.TextField(verbose_name, blank=True, help_text=help_text)
+    return LimitedTextField(
+        verbose_name, blank=True, help_text=help_text, limit=NARRATIVE_MAX_CHARS
+    )
 
 
 class Report(models.Model):
@@ -118,12 +122,6 @@ class Report(models.Model):
         verbose_name = _("自评报告")
         verbose_name_plural = _("自评报告")
         ordering = ["-year", "department__code"]
-        permissions = [
-            ("submit_report", _("可以提交本部门的报告")),
-            ("review_report", _("可以批准或退回所负责部门的报告")),
-            ("reopen_report", _("可以重新打开已批准的报告")),
-            ("download_report", _("可以下载已批准的报告")),
-        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["department", "year"],
@@ -201,7 +199,7 @@ class ReportTransition(models.Model):
         REOPEN = "reopen", _("重新打开")
 
     report = models.ForeignKey(
-        Report, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("自评报告")
+        Report, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("自评报告")
     )
     action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
     from_status = models.CharField(_("原状态"), max_length=16, choices=Report.Status.choices)
@@ -212,7 +210,7 @@ class ReportTransition(models.Model):
         related_name="report_transitions",
         verbose_name=_("操作人"),
     )
-    comment = models.TextField(_("意见"), blank=True)
+    comment = LimitedTextField(_("意见"), blank=True, limit=COMMENT_MAX_CHARS)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 
 from budgets.models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
@@ -16,13 +15,6 @@ from scoring.services import framework_default, standard_framework_load
 from . import demo_data
 from .models import NARRATIVE_FIELDS, Report
 from .totals import totals_changed, totals_deferred
-
-ROLE_GROUPS = {
-    "clerk": roles.CLERK,
-    "reviewer": roles.REVIEWER,
-    "auditor": roles.AUDITOR,
-    "admin": roles.ADMIN,
-}
 
 
 @dataclass(frozen=True)
@@ -288,7 +280,7 @@ def _demo_users_sync(department: Department) -> list[DemoUser]:
                 changed.append("password")
             if changed:
                 user.save(update_fields=changed)
-        group = Group.objects.get(name=ROLE_GROUPS[role])
+        group = roles.role_group(role)
         if set(user.groups.all()) != {group}:
             user.groups.set([group])
         if role == "reviewer" and department not in user.reviewed_departments.all():

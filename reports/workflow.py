@@ -1,4 +1,4 @@
-"""The one place that decides who may see, edit and move a report, and moves it.
+"""The one place that moves a report through its states, and logs every move.
 
 States: 草稿 → 待审核 → 已批准, or 待审核 → 已退回 → 待审核; 已批准 → 草稿 only by a
 superuser with a reason. Every transition checks role and scope, the current state and,
@@ -9,24 +9,15 @@ one transaction, with the report row locked. Nothing else changes a status.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core import serializers
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
-from departments.roles import (
-    AUDITOR,
-    CLERK,
-    REVIEWER,
-    is_admin,
-    is_auditor,
-    is_clerk_of,
-    reviews,
-    user_roles,
-)
+from perfeval import access
+from perfeval.limits import COMMENT_MAX_CHARS, text_too_long
 
 from .models import ApprovedVersion, Report, ReportTransition
 from .selectors import report_data, report_summary
@@ -47,21 +38,18 @@ class TransitionRefused(Exception):
 
 @dataclass(frozen=True)
 class Transition:
+    """A move from ``sources`` to ``target``; who may make it is ``perfeval.access``'s answer
+    for ``action`` (``who`` says it in words)."""
+
     action: str
     sources: tuple[str, ...]
     target: str
-    allowed: Callable[[object, Report], bool]
     who: str
     needs_clean_report: bool = False
     comment_required: str = ""
 
-
-def _clerk_or_admin(user, report) -> bool:
-    return is_clerk_of(user, report.department_id) or is_admin(user)
-
-
-def _reviewer_or_admin(user, report) -> bool:
-    return reviews(user, report.department_id) or is_admin(user)
+    def allowed(self, user, report: Report) -> bool:
+        return access.may(user, self.action, report)
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -69,7 +57,6 @@ TRANSITIONS: dict[str, Transition] = {
         Action.SUBMIT,
         (Status.DRAFT, Status.RETURNED),
         Status.SUBMITTED,
-        _clerk_or_admin,
         "本部门的填报员",
         needs_clean_report=True,
     ),
@@ -77,7 +64,6 @@ TRANSITIONS: dict[str, Transition] = {
         Action.APPROVE,
         (Status.SUBMITTED,),
         Status.APPROVED,
-        _reviewer_or_admin,
         "负责该部门的审核人",
         needs_clean_report=True,
     ),
@@ -85,7 +71,6 @@ TRANSITIONS: dict[str, Transition] = {
         Action.RETURN,
         (Status.SUBMITTED,),
         Status.RETURNED,
-        _reviewer_or_admin,
         "负责该部门的审核人",
         comment_required="退回时必须填写意见：请写明需要填报员修改的地方。",
     ),
@@ -93,39 +78,10 @@ TRANSITIONS: dict[str, Transition] = {
         Action.REOPEN,
         (Status.APPROVED,),
         Status.DRAFT,
-        lambda user, report: user.is_superuser,
         "超级管理员",
         comment_required="重新打开已批准的报告必须填写理由。",
     ),
 }
-
-
-def visible_reports(user):
-    """The reports a user may open: the same rule as ``can_view``, as a queryset."""
-    reports = Report.objects.select_related("department", "framework")
-    if not user.is_authenticated:
-        return reports.none()
-    if is_admin(user):
-        return reports
-    scope = Q(pk__in=[])
-    roles = user_roles(user)
-    if CLERK in roles and user.department_id:
-        scope |= Q(department_id=user.department_id)
-    if REVIEWER in roles:
-        scope |= Q(department__in=user.reviewed_departments.all())
-    if AUDITOR in roles:
-        scope |= Q(status=Status.APPROVED)
-    return reports.filter(scope)
-
-
-def can_view(user, report: Report) -> bool:
-    if not user.is_authenticated:
-        return False
-    if is_admin(user) or is_clerk_of(user, report.department_id):
-        return True
-    if reviews(user, report.department_id):
-        return True
-    return is_auditor(user) and report.status == Status.APPROVED
 
 
 # What a report's page shows of its history.
@@ -150,29 +106,6 @@ def report_history(*, report: Report) -> list[ReportTransition]:
         .order_by("created_at", "pk")
     )
     return list(transitions)
-
-
-def can_start(user, department) -> bool:
-    """Clerks start their own department's next report; administrators any department's."""
-    return is_clerk_of(user, department.pk) or is_admin(user)
-
-
-def can_edit(user, report: Report) -> bool:
-    """Clerks of the department (and administrators) edit drafts and returned reports."""
-    return report.is_editable and _clerk_or_admin(user, report)
-
-
-def can_download(user, report: Report) -> bool:
-    """The official PDF of an approved report: everyone who may see the report."""
-    return report.status == Status.APPROVED and can_view(user, report)
-
-
-def can_preview_pdf(user, report: Report) -> bool:
-    """A watermarked PDF of a report not yet approved: its clerks, reviewers, administrators.
-
-    Auditors never see reports before approval (``can_view``), so never get one.
-    """
-    return report.status != Status.APPROVED and can_view(user, report)
 
 
 def action_label(action: str) -> str:
@@ -200,6 +133,8 @@ def transition_refusal(*, user, report: Report, action: str, comment: str = "") 
         )
     if transition.comment_required and not comment.strip():
         return transition.comment_required
+    if too_long := text_too_long(comment, COMMENT_MAX_CHARS):
+        return f"意见{too_long}"
     if action == Action.APPROVE:
         last_submit = report.transitions.filter(action=Action.SUBMIT).order_by("-pk").first()
         if last_submit and last_submit.user_id == user.pk:

@@ -5,7 +5,6 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from perfeval.locking import ReportOwnedAdminMixin
 from perfeval.resources import ImportExportAdminMixin
 
 from . import rules
@@ -98,17 +97,6 @@ class FrameworkAdmin(admin.ModelAdmin):
     def report_count(self, obj):
         return obj.report_total
 
-    def has_change_permission(self, request, obj=None):
-        # A framework in use is shown read-only: copy it to make a new version.
-        if obj is not None and obj.is_locked:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_locked:
-            return False
-        return super().has_delete_permission(request, obj)
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not form.instance.bands.exists():
@@ -142,24 +130,12 @@ class IndicatorAdmin(ImportExportAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "parent__name"]
     list_select_related = ["framework", "parent"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_import_permission(self, request):
-        return request.user.has_perm("scoring.change_framework")
-
 
 RESULT_FILTERS = ["report__year", "report__department", "report__status"]
 
 
 @admin.register(IndicatorResult)
-class IndicatorResultAdmin(ReportOwnedAdminMixin, SimpleHistoryAdmin):
+class IndicatorResultAdmin(SimpleHistoryAdmin):
     list_display = ["indicator", "report", "target", "actual", "score"]
     list_filter = RESULT_FILTERS
     search_fields = ["indicator__name", "report__department__name"]
@@ -168,7 +144,7 @@ class IndicatorResultAdmin(ReportOwnedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(GroupResult)
-class GroupResultAdmin(ReportOwnedAdminMixin, SimpleHistoryAdmin):
+class GroupResultAdmin(SimpleHistoryAdmin):
     list_display = ["indicator", "report", "score"]
     list_filter = RESULT_FILTERS
     search_fields = ["indicator__name", "report__department__name"]

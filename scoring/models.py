@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from perfeval.limits import NARRATIVE_MAX_CHARS, ROW_TEXT_MAX_CHARS, LimitedTextField
+
 from . import rules
 
 NEGATIVE_NUMBER_MESSAGE = _("不能为负数：请填写 0 或正数。")
@@ -28,9 +30,12 @@ class Framework(models.Model):
 
     name = models.CharField(_("指标体系名称"), max_length=100)
     version = models.CharField(_("版本"), max_length=32)
-    description = models.TextField(_("说明"), blank=True)
-    table_note = models.TextField(
-        _("自评表注"), blank=True, help_text=_("印在自评表末尾“注：”后的说明。")
+    description = LimitedTextField(_("说明"), blank=True, limit=NARRATIVE_MAX_CHARS)
+    table_note = LimitedTextField(
+        _("自评表注"),
+        blank=True,
+        help_text=_("印在自评表末尾“注：”后的说明。"),
+        limit=NARRATIVE_MAX_CHARS,
     )
     is_default = models.BooleanField(_("新报告默认使用"), default=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -236,10 +241,11 @@ class IndicatorResult(models.Model):
         blank=True,
         help_text=_("整组评分的二级指标在“整组得分”中填写，本行留空。"),
     )
-    deviation = models.TextField(_("偏差及原因分析"), blank=True)
-    override_reason = models.TextField(
+    deviation = LimitedTextField(_("偏差及原因分析"), blank=True, limit=ROW_TEXT_MAX_CHARS)
+    override_reason = LimitedTextField(
         _("不采用建议得分的理由"),
         blank=True,
+        limit=ROW_TEXT_MAX_CHARS,
         help_text=_("自评得分与自动评分规则的建议得分不同时必须填写。"),
     )
 
@@ -287,10 +293,11 @@ class GroupResult(models.Model):
         verbose_name=_("二级指标"),
     )
     score = score_field(_("整组得分"))
-    deviation = models.TextField(_("偏差及原因分析"), blank=True)
-    override_reason = models.TextField(
+    deviation = LimitedTextField(_("偏差及原因分析"), blank=True, limit=ROW_TEXT_MAX_CHARS)
+    override_reason = LimitedTextField(
         _("不采用建议得分的理由"),
         blank=True,
+        limit=ROW_TEXT_MAX_CHARS,
         help_text=_("整组得分与组内各三级指标建议得分之和不同时必须填写。"),
     )
 

@@ -94,8 +94,6 @@ def pytest_report_header(config):
 @pytest.fixture
 def world(demo):
     """The demo plus a second department with its own clerk and reviewer (out of scope)."""
-    from django.contrib.auth.models import Group
-
     from departments import roles
     from departments.models import Department
 
@@ -103,8 +101,8 @@ def world(demo):
         name="浏阳市财政局", code="430181-002", reporting_unit="浏阳市财政局办公室", region="浏阳市"
     )
     clerk_b = User.objects.create_user("clerk_b", department=other, first_name="另一部门填报员")
-    clerk_b.groups.add(Group.objects.get(name=roles.CLERK))
+    clerk_b.groups.add(roles.role_group(roles.CLERK))
     reviewer_b = User.objects.create_user("reviewer_b", first_name="另一部门审核人", is_staff=True)
-    reviewer_b.groups.add(Group.objects.get(name=roles.REVIEWER))
+    reviewer_b.groups.add(roles.role_group(roles.REVIEWER))
     reviewer_b.reviewed_departments.add(other)
     return demo

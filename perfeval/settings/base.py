@@ -33,7 +33,8 @@ if DEBUG:
     ALLOWED_HOSTS += ["127.0.0.1", "localhost", "[::1]"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with perfeval's site: every ModelAdmin answers to perfeval.access.
+    "perfeval.apps.PerfevalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from budgets.calc import Amounts
 from budgets.models import ExpenditureLine, FundSource, IncomeLine, ThreePublicLine
 from budgets.selectors import report_budget_figures
+from perfeval import access
 from reports.models import Report
 from reports.selectors import report_data
 from reports.totals import totals_changed, totals_deferred
@@ -122,6 +123,8 @@ def selfeval_import(
                 .get(pk=report.pk)
             )
             _refuse_unless_editable(locked)
+            if user is not None and (refusal := access.write_refusal(user, access.CHANGE, locked)):
+                raise SelfevalImportRefused([Problem(refusal)])
             result = _import(locked, reading, new_framework.strip(), user, filename)
             totals_changed([locked.pk])  # its results were written in bulk
         if dry_run:

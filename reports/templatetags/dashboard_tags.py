@@ -2,7 +2,7 @@
 
 from django import template
 
-from reports.dashboard import can_see_dashboard as _can_see_dashboard
+from perfeval.access import dashboard_visible
 
 register = template.Library()
 
@@ -10,4 +10,4 @@ register = template.Library()
 @register.filter
 def can_see_dashboard(user) -> bool:
     """The same rule as the dashboard's own; roles are cached on the user, so no query."""
-    return _can_see_dashboard(user)
+    return dashboard_visible(user)

@@ -6,14 +6,16 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404
 
-from .. import archive, workflow
+from perfeval import access
+
+from .. import archive
 from ..models import ApprovedVersion, Report
 
 
 def report_for(user, pk: int) -> Report:
     """The report, if this user may see it; 404 otherwise, so others' reports stay unknown."""
     report = get_object_or_404(Report.objects.select_related("department", "framework"), pk=pk)
-    if not workflow.can_view(user, report):
+    if not access.may(user, access.VIEW, report):
         raise Http404("没有找到该报告。")
     return report
 
@@ -26,7 +28,7 @@ def report_and_version_for(user, pk: int) -> tuple[Report, ApprovedVersion | Non
     version = archive.standing_version(report_id=pk)
     if version is None:
         return report_for(user, pk), None
-    if not workflow.can_view(user, version.report):
+    if not access.may(user, access.VIEW, version.report):
         raise Http404("没有找到该报告。")
     return version.report, version
 
@@ -34,7 +36,7 @@ def report_and_version_for(user, pk: int) -> tuple[Report, ApprovedVersion | Non
 def editable_report_for(user, pk: int) -> Report:
     """The report, if this user may edit it now; 404 if they may not see it, else 403."""
     report = report_for(user, pk)
-    if not workflow.can_edit(user, report):
+    if not access.may(user, access.CHANGE, report):
         if report.is_locked:
             raise PermissionDenied("该报告已批准，内容已锁定，不能修改。")
         if not report.is_editable:

@@ -18,6 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from budgets.calc import ZERO
 from departments.models import Department
 from departments.roles import is_admin
+from perfeval import access
 from scoring.rules import DEFAULT_GRADE_BANDS
 
 from .. import charts, dashboard
@@ -81,7 +82,7 @@ class DashboardFilterForm(forms.Form):
 
 
 def _require_dashboard(user) -> None:
-    if not dashboard.can_see_dashboard(user):
+    if not access.dashboard_visible(user):
         raise PermissionDenied(
             "总览页供审核人、审计员和管理员使用：填报员请在“我的报告”中查看本部门的报告。"
         )
@@ -304,7 +305,7 @@ def department_history(request, pk: int):
         "department": department,
         "rows": rows,
         "latest": rows[-1],
-        "can_see_dashboard": dashboard.can_see_dashboard(request.user),
+        "can_see_dashboard": access.dashboard_visible(request.user),
         "band": EXECUTION_BAND,
         "score_chart": charts.line_chart(
             years,

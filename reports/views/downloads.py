@@ -17,7 +17,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import content_disposition_header, http_date
 from django.views.decorators.http import require_POST
 
-from .. import archive, tasks, workflow
+from perfeval import access
+
+from .. import archive, tasks
 from ..excel.export import selfeval_xlsx
 from ..forms import ArchiveFilterForm
 from ..models import Download
@@ -35,7 +37,7 @@ def report_pdf(request, pk: int):
     report, version = report_and_version_for(request.user, pk)
     if version is not None:
         return _official_pdf(request, report, version)
-    if not workflow.can_preview_pdf(request.user, report):
+    if not access.may(request.user, access.PREVIEW, report):
         raise PermissionDenied("您无权下载该报告。")
     data = archive.preview_pdf(report=report)
     archive.download_record(user=request.user, report=report, kind=Download.Kind.PREVIEW)
@@ -76,7 +78,7 @@ def _official_pdf(request, report, version):
 
 def _archive_selection(request, data: QueryDict):
     """The versions a request selects: the ticked ones, or all that match the filters."""
-    reports = workflow.visible_reports(request.user)
+    reports = access.visible_reports(request.user)
     form = ArchiveFilterForm(data, reports=reports)
     versions = form.filter(archive.approved_current_versions(reports))
     if data.get("scope") != "all":
@@ -86,7 +88,7 @@ def _archive_selection(request, data: QueryDict):
 
 
 def archive_list(request):
-    reports = workflow.visible_reports(request.user)
+    reports = access.visible_reports(request.user)
     form = ArchiveFilterForm(request.GET or None, reports=reports)
     versions = form.filter(archive.approved_versions_listed(reports))
     page = _page(versions, request.GET.get("page"))
@@ -162,7 +164,7 @@ def archive_prepare(request):
 def report_pdf_status(request, pk: int):
     """Whether the official PDF the wait page is waiting for is ready."""
     report = report_for(request.user, pk)
-    if not workflow.can_download(request.user, report):
+    if not access.may(request.user, access.DOWNLOAD, report):
         raise PermissionDenied("您无权下载该报告。")
     version = archive.current_version(report)
     return JsonResponse({"ready": hasattr(version, "pdf")})

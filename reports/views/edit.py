@@ -45,7 +45,13 @@ def report_edit(request, pk: int, section: str = "overview"):
             )
         elif page.is_valid(bundle):
             try:
-                editor.section_save(report=report, section=page, bundle=bundle, token=token)
+                editor.section_save(
+                    report=report, section=page, bundle=bundle, token=token, user=request.user
+                )
+            except editor.SaveRefused as refused:
+                # Submitted (or taken out of reach) since the page opened: nothing was saved;
+                # the input stays on the page so that nothing typed is lost.
+                messages.error(request, f"未保存：{refused.message}")
             except editor.StaleSave as stale:
                 conflict = stale.changes
                 # Saving again now means "mine over theirs", decided with their changes in view.

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from departments.roles import user_roles
+from perfeval import access
 
 from .. import workflow
 from ..documents import report_document_html
@@ -18,7 +19,7 @@ from .access import report_for
 
 
 def home(request):
-    reports = list(workflow.visible_reports(request.user).order_by("-year", "department__code"))
+    reports = list(access.visible_reports(request.user).order_by("-year", "department__code"))
     scores = report_scores(reports=reports)
     department = request.user.department
     own = [r for r in reports if department and r.department_id == department.pk]
@@ -28,7 +29,8 @@ def home(request):
         {
             "rows": [(report, scores.get(report.pk)) for report in reports],
             "roles": sorted(user_roles(request.user)),
-            "can_start": department is not None and workflow.can_start(request.user, department),
+            "can_start": department is not None
+            and access.may(request.user, access.START, department),
             "next_year": (max(r.year for r in own) + 1) if own else None,
             "latest": own[0] if own else None,
         },
@@ -38,7 +40,7 @@ def home(request):
 @require_POST
 def report_start(request):
     department = request.user.department
-    if department is None or not workflow.can_start(request.user, department):
+    if department is None or not access.may(request.user, access.START, department):
         raise PermissionDenied("只有部门的填报员可以新建本部门的报告。")
     latest = Report.objects.filter(department=department).order_by("-year").first()
     year = latest.year + 1 if latest else int(request.POST.get("year") or 0)
@@ -67,9 +69,9 @@ def report_detail(request, pk: int):
         {
             "report": report,
             "document": report_document_html(report=report, transitions=transitions),
-            "can_edit": workflow.can_edit(request.user, report),
-            "can_download": workflow.can_download(request.user, report),
-            "can_preview_pdf": workflow.can_preview_pdf(request.user, report),
+            "can_edit": access.may(request.user, access.CHANGE, report),
+            "can_download": access.may(request.user, access.DOWNLOAD, report),
+            "can_preview_pdf": access.may(request.user, access.PREVIEW, report),
             "actions": workflow.available_actions(user=request.user, report=report),
             "transition_url": reverse("report_transition", args=[report.pk]),
             "transitions": transitions,
@@ -91,7 +93,7 @@ def report_transition(request, pk: int):
         messages.error(request, refused.message)
         for error in refused.errors:
             messages.error(request, error)
-        if action == "submit" and workflow.can_edit(request.user, report):
+        if action == "submit" and access.may(request.user, access.CHANGE, report):
             return redirect("report_edit", pk=report.pk, section="overview")
     else:
         messages.success(

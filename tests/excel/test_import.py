@@ -239,10 +239,17 @@ def test_indicators_missing_from_the_sheet_are_a_warning_and_the_rest_imports(fr
 
 
 def test_import_records_the_user_in_the_change_history(fresh_report, users):
-    _import(fresh_report, selfeval_bytes(department=FRESH_DEPARTMENT), user=users["clerk"])
+    _import(fresh_report, selfeval_bytes(department=FRESH_DEPARTMENT), user=users["admin"])
 
     accuracy = IndicatorResult.objects.get(report=fresh_report, indicator__name="准确性")
-    assert accuracy.history.first().history_user == users["clerk"]
+    assert accuracy.history.first().history_user == users["admin"]
+
+
+def test_import_by_a_clerk_of_another_department_is_refused(fresh_report, users):
+    before = db_state()
+    with pytest.raises(SelfevalImportRefused, match="没有找到该报告"):
+        _import(fresh_report, selfeval_bytes(department=FRESH_DEPARTMENT), user=users["clerk"])
+    assert db_state() == before
 
 
 def test_dry_run_reports_warnings_and_saves_nothing(fresh_report):

@@ -2,9 +2,10 @@
 
 from django.core.management.base import BaseCommand
 
+from departments.models import Role
 from reports.services import demo_load
 
-ROLE_NAMES = {"clerk": "填报员", "reviewer": "审核人", "auditor": "审计员", "admin": "管理员"}
+ROLE_NAMES = dict(Role.Code.choices)
 
 
 class Command(BaseCommand):

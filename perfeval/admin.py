@@ -1,0 +1,202 @@
+"""The admin site, with every ModelAdmin and inline answering to ``perfeval.access``.
+
+``PerfevalAdminSite.register`` puts each registered admin class (ours and third-party ones
+alike) under ``PolicyAdminMixin`` and each of its inlines under ``PolicyInlineMixin``: lists,
+change, history, delete, actions, autocomplete, import and export all ask the policy, and
+every write asks it again under the lock of the report it touches. An admin class of this
+project that decides access itself is refused at start-up, so there is one answer.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path, unquote
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied
+
+from . import access
+
+# The methods through which the admin asks who may do what: the policy's alone.
+DECIDING_METHODS = (
+    "has_module_permission",
+    "has_view_permission",
+    "has_add_permission",
+    "has_change_permission",
+    "has_delete_permission",
+    "has_import_permission",
+    "has_export_permission",
+    "revert_disabled",
+)
+PROJECT_APPS = ("departments", "budgets", "scoring", "reports", "perfeval")
+
+
+def _refuse(request, action: str, obj) -> None:
+    """Raise PermissionDenied unless the user may still do this, checked under the lock."""
+    refusal = access.write_refusal(request.user, action, obj)
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+class PolicyAdminMixin:
+    """A ModelAdmin whose every access decision is ``perfeval.access``'s."""
+
+    def get_queryset(self, request):
+        return access.scope(request.user, self.model, super().get_queryset(request))
+
+    def has_module_permission(self, request):
+        return access.may(request.user, access.VIEW, self.model)
+
+    def has_view_permission(self, request, obj=None):
+        return access.may(request.user, access.VIEW, self.model if obj is None else obj)
+
+    def has_add_permission(self, request):
+        return access.may(request.user, access.ADD, self.model)
+
+    def has_change_permission(self, request, obj=None):
+        return access.may(request.user, access.CHANGE, self.model if obj is None else obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return access.may(request.user, access.DELETE, self.model if obj is None else obj)
+
+    def has_export_permission(self, request):
+        return access.may(request.user, access.EXPORT, self.model)
+
+    def has_import_permission(self, request):
+        return access.may(request.user, access.IMPORT, self.model)
+
+    def get_field_queryset(self, db, db_field, request):
+        # A foreign key offers only rows the user may pick (a line goes into a report they
+        # may write); the form then refuses any other value.
+        queryset = super().get_field_queryset(db, db_field, request)
+        return access.choices(request.user, db_field.remote_field.model, queryset)
+
+    def get_list_filter(self, request):
+        # A filter on a relation lists only values the user's rows have, not every
+        # department in the database.
+        filters = []
+        for item in super().get_list_filter(request):
+            if isinstance(item, str) and _is_relation(self.model, item):
+                item = (item, admin.RelatedOnlyFieldListFilter)
+            filters.append(item)
+        return filters
+
+    def get_deleted_objects(self, objs, request):
+        # Rows the user may not delete (those of a submitted or approved report) are listed
+        # as protected, so the page says which ones stop the deletion.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refused = [str(obj) for obj in objs if not self.has_delete_permission(request, obj)]
+        if refused:
+            perms_needed = {name for name in perms_needed if name != str(self.opts.verbose_name)}
+        return deleted, counts, perms_needed, [*protected, *refused]
+
+    # --- Writes ---------------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        _refuse(request, access.CHANGE if change else access.ADD, obj)
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        _refuse(request, access.DELETE, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            _refuse(request, access.DELETE, obj)
+        super().delete_queryset(request, queryset)
+
+    # --- django-simple-history's pages ----------------------------------------------------
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple-history would show a row outside the user's scope from its history.
+        if self.get_object(request, unquote(object_id)) is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        current = self.get_object(request, unquote(object_id))
+        if current is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if request.method == "POST" and not self.has_change_permission(request, current):
+            raise PermissionDenied("该记录当前不能修改，不能恢复到以前的版本。")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        # ``obj`` is the row as it was then; whether it may be reverted is decided on the
+        # row as it is now (an approved report was once a draft).
+        current = None if obj is None else self.get_object(request, str(obj.pk))
+        return current is None or not self.has_change_permission(request, current)
+
+
+class PolicyInlineMixin:
+    """Rows shown inside their parent's page: seen and written as parts of the parent."""
+
+    def get_queryset(self, request):
+        return access.scope(request.user, self.model, super().get_queryset(request))
+
+    def has_view_permission(self, request, obj=None):
+        return access.may(request.user, access.VIEW, self.parent_model if obj is None else obj)
+
+    def has_add_permission(self, request, obj=None):
+        if obj is None:
+            return access.may(request.user, access.ADD, self.parent_model)
+        return access.may(request.user, access.CHANGE, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return access.may(request.user, access.CHANGE, self.parent_model if obj is None else obj)
+
+    has_delete_permission = has_change_permission
+
+    def get_field_queryset(self, db, db_field, request):
+        queryset = super().get_field_queryset(db, db_field, request)
+        return access.choices(request.user, db_field.remote_field.model, queryset)
+
+
+def _is_relation(model, path: str) -> bool:
+    try:
+        return get_fields_from_path(model, path)[-1].is_relation
+    except (FieldDoesNotExist, NotRelationField):
+        return False
+
+
+def _decides_itself(admin_class) -> list[str]:
+    """The access methods that a project admin class defines itself."""
+    return [
+        f"{cls.__qualname__}.{name}"
+        for cls in admin_class.__mro__
+        if cls.__module__.split(".")[0] in PROJECT_APPS
+        and cls not in (PolicyAdminMixin, PolicyInlineMixin)
+        for name in DECIDING_METHODS
+        if name in vars(cls)
+    ]
+
+
+def _under(mixin, admin_class, **attrs):
+    offending = _decides_itself(admin_class)
+    if offending:
+        raise ImproperlyConfigured(
+            f"{', '.join(offending)}: access is decided by perfeval.access, not by admin classes."
+        )
+    attrs.setdefault("__module__", admin_class.__module__)
+    attrs.setdefault("__doc__", admin_class.__doc__)
+    return type(admin_class.__name__, (mixin, admin_class), attrs)
+
+
+def under_policy(admin_class):
+    """``admin_class`` and its inlines, each with the policy's answers first in line."""
+    if issubclass(admin_class, PolicyAdminMixin):
+        return admin_class
+    inlines = [
+        inline if issubclass(inline, PolicyInlineMixin) else _under(PolicyInlineMixin, inline)
+        for inline in admin_class.inlines
+    ]
+    return _under(PolicyAdminMixin, admin_class, inlines=inlines)
+
+
+class PerfevalAdminSite(admin.AdminSite):
+    site_header = "部门整体支出绩效自评"
+    site_title = "绩效自评管理"
+    index_title = "管理首页"
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        super().register(
+            model_or_iterable, under_policy(admin_class or admin.ModelAdmin), **options
+        )
