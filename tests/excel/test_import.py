@@ -247,8 +247,9 @@ def test_import_records_the_user_in_the_change_history(fresh_report, users):
 
 def test_import_by_a_clerk_of_another_department_is_refused(fresh_report, users):
     before = db_state()
-    with pytest.raises(SelfevalImportRefused, match="没有找到该报告"):
+    with pytest.raises(SelfevalImportRefused) as refused:
         _import(fresh_report, selfeval_bytes(department=FRESH_DEPARTMENT), user=users["clerk"])
+    assert [p.message for p in refused.value.problems] == ["没有找到该报告。"]
     assert db_state() == before
 
 
