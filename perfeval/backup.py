@@ -2,8 +2,9 @@
 
 A backup is a directory: ``data.json`` (``dumpdata`` with natural keys, so it loads into any
 freshly migrated database, SQLite or PostgreSQL), ``files/`` (every file a ``FileField``
-names, read through the storage, so local disk and S3 alike) and ``manifest.json`` (each
-file's SHA-256, checked before a restore touches anything and again after it).
+names, read through the storage, so local disk and S3 alike) and ``manifest.json`` (the
+SHA-256 and size of ``data.json`` and the SHA-256 of each file, checked before a restore
+touches anything; each file again after it is written back).
 """
 
 import contextlib
@@ -22,7 +23,9 @@ from django.core.management import call_command
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-FORMAT = 1
+# 2: the manifest covers data.json too. A format-1 manifest does not, so a dump changed
+# since the backup would load unnoticed: such a backup is refused (backup_read).
+FORMAT = 2
 DATA = "data.json"
 FILES = "files"
 MANIFEST = "manifest.json"
@@ -130,30 +133,39 @@ def site_backup(*, directory: Path) -> BackupResult:
             shutil.copyfileobj(source, out)
         with open(target, "rb") as copied:
             files[name] = sha256_of(copied)
+    with open(directory / DATA, "rb") as dump:
+        data = {"sha256": sha256_of(dump), "bytes": (directory / DATA).stat().st_size}
     manifest = {
         "format": FORMAT,
         "created": timezone.now().isoformat(),
         "django": django.get_version(),
         "database": connection.vendor,
+        "data": data,
         "files": files,
     }
     (directory / MANIFEST).write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
     )
-    return BackupResult(data_bytes=(directory / DATA).stat().st_size, files=len(files))
+    return BackupResult(data_bytes=data["bytes"], files=len(files))
 
 
 def backup_read(*, directory: Path) -> dict:
-    """The manifest of a backup, after checking every file in it against its SHA-256."""
+    """The manifest of a backup, after checking the data dump and every file against it."""
     directory = Path(directory)
     try:
         manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise BackupError(f"{directory} holds no {MANIFEST}: not a backup.") from None
+    if manifest.get("format") == 1:
+        raise BackupError(
+            f"{directory} is a format-1 backup: its manifest holds no SHA-256 of {DATA}, so a "
+            f"dump changed since the backup would load unnoticed. Restore it with the "
+            f"perfeval release that made it (a restore needs that code version anyway), then "
+            f"run backup_site to make a format-{FORMAT} backup."
+        )
     if manifest.get("format") != FORMAT:
         raise BackupError(f"Unknown backup format {manifest.get('format')!r}.")
-    if not (directory / DATA).is_file():
-        raise BackupError(f"{directory} holds no {DATA}.")
+    _data_check(path=directory / DATA, expected=manifest.get("data"))
     for name, sha256 in manifest["files"].items():
         path = _local_path(directory / FILES, name)
         if not path.is_file():
@@ -164,11 +176,25 @@ def backup_read(*, directory: Path) -> dict:
     return manifest
 
 
+def _data_check(*, path: Path, expected: dict | None):
+    if not expected or not {"sha256", "bytes"} <= expected.keys():
+        raise BackupError(f"{MANIFEST} gives no SHA-256 and size of {DATA}.")
+    if not path.is_file():
+        raise BackupError(f"{path.parent} holds no {DATA}.")
+    with open(path, "rb") as dump:
+        if path.stat().st_size != expected["bytes"] or sha256_of(dump) != expected["sha256"]:
+            raise BackupError(
+                f"{DATA} changed since the backup: its size or SHA-256 differs from the one "
+                f"in {MANIFEST}. Nothing was restored."
+            )
+
+
 def site_restore(*, directory: Path) -> BackupResult:
     """Replace the whole database and the stored files it names by the backup's.
 
-    The database must be migrated to the backup's schema. Everything runs in one
-    transaction: if any object or file cannot be restored, the database is left unchanged.
+    The database must be migrated to the backup's schema. Nothing is touched unless the data
+    dump and every file match the manifest (backup_read). Everything runs in one transaction:
+    if any object or file cannot be restored, the database is left unchanged.
     """
     directory = Path(directory)
     manifest = backup_read(directory=directory)

@@ -1,12 +1,18 @@
-"""Middleware of the project: the Content Security Policy on pages only; sliding sessions."""
+"""Middleware of the project: page-only CSP, sliding sessions, uncached private pages."""
 
 import time
 
 from csp.constants import HEADER
 from csp.middleware import CSPMiddleware
+from django.utils.cache import patch_cache_control
 
 # Documents a browser runs as pages; everything else (PDF, XLSX, ZIP, JSON) runs no script.
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "image/svg+xml")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def content_type(response) -> str:
+    return response.get("Content-Type", "").split(";")[0].strip().lower()
 
 
 class PageCSPMiddleware(CSPMiddleware):
@@ -19,8 +25,7 @@ class PageCSPMiddleware(CSPMiddleware):
     def process_response(self, request, response):
         had_policy = HEADER in response
         response = super().process_response(request, response)
-        content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
-        if not had_policy and content_type not in PAGE_TYPES and HEADER in response:
+        if not had_policy and content_type(response) not in PAGE_TYPES and HEADER in response:
             del response[HEADER]
         return response
 
@@ -47,3 +52,29 @@ class SessionRefreshMiddleware:
             if now - request.session.get(self.KEY, 0) >= self.REFRESH_EVERY:
                 request.session[self.KEY] = now  # marks it modified: saved, cookie renewed
         return response
+
+
+class PrivatePagesMiddleware:
+    """``Cache-Control: private, no-store`` on every HTML page sent to a signed-in user.
+
+    Such a page shows one department's figures and names the user: no shared proxy may keep
+    it, and the browser may not keep it on disk, where the back button or the next person at
+    a shared office computer would find it after signing out. A response that already has
+    Cache-Control chose it (the official PDF's ``private, no-cache`` with an ETag, Django's
+    ``never_cache``) and is left alone; anonymous pages are left to their views.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            content_type(response) in HTML_TYPES
+            and "Cache-Control" not in response
+            and getattr(request, "user", None) is not None
+            and request.user.is_authenticated
+        ):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.steps import approve
+
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
@@ -49,6 +51,51 @@ def test_pdf_preview_carries_no_page_policy(client_for, demo_report):
 
     assert response["Content-Type"] == "application/pdf"
     assert "Content-Security-Policy" not in response
+
+
+def cache_directives(response) -> set[str]:
+    return {part.strip() for part in response.get("Cache-Control", "").split(",") if part.strip()}
+
+
+def test_home_page_of_a_signed_in_user_is_kept_out_of_every_cache(client_for):
+    response = client_for("clerk").get("/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert cache_directives(response) == {"private", "no-store"}
+
+
+def test_admin_index_is_kept_out_of_every_cache(admin_client_demo):
+    response = admin_client_demo.get("/admin/")
+
+    assert response.status_code == 200
+    assert {"private", "no-store"} <= cache_directives(response)
+
+
+@pytest.mark.django_db
+def test_sign_in_page_keeps_djangos_own_never_cache_header(client):
+    """Anonymous pages are left to their views; the sign-in view sends never_cache's header."""
+    response = client.get("/accounts/login/")
+
+    assert cache_directives(response) == {
+        "max-age=0",
+        "no-cache",
+        "no-store",
+        "must-revalidate",
+        "private",
+    }
+
+
+def test_official_pdf_keeps_its_own_revalidated_caching(client_for, demo_report, users):
+    """A browser may keep the official PDF, asking again (ETag) on every download."""
+    report = approve(demo_report, users)
+
+    response = client_for("auditor").get(f"/reports/{report.pk}/pdf/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert cache_directives(response) == {"private", "no-cache"}
+    assert response["ETag"]
 
 
 @pytest.mark.parametrize("template", PAGE_TEMPLATES, ids=lambda p: str(p.relative_to(TEMPLATES)))

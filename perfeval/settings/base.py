@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Below authentication, to know who is signed in; above the rest, to see their responses.
+    "perfeval.middleware.PrivatePagesMiddleware",
     "perfeval.middleware.SessionRefreshMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -147,10 +149,20 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = False
 
-# Five failed sign-ins for one account, or from one address, lock it for 30 minutes.
+# Five failed sign-ins for one account from one address lock that account from that address
+# for 30 minutes. Neither alone locks: behind a proxy, or an office's NAT, one address is many
+# people, and anybody could lock any account out by its name.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address: REMOTE_ADDR, or X-Forwarded-For as written by the proxies in front of
+# gunicorn. Each appends the address it was connected from, so the client's is the N-th entry
+# from the right; with 0 the header is ignored, since a client could write anything in it.
+_proxies = os.environ.get("PERFEVAL_TRUSTED_PROXIES", "").strip() or "0"
+if not _proxies.isdigit():
+    raise ImproperlyConfigured("PERFEVAL_TRUSTED_PROXIES must be a number of proxies: 0, 1, 2…")
+PERFEVAL_TRUSTED_PROXIES = int(_proxies)
+AXES_CLIENT_IP_CALLABLE = "perfeval.proxies.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 

@@ -9,7 +9,8 @@ from perfeval.backup import BackupError, backup_read, site_restore
 
 class Command(BaseCommand):
     help = (
-        "从 backup_site 的备份目录恢复整个站点：清空数据库后载入备份，并恢复已存储的文件。"
+        "从 backup_site 的备份目录恢复整个站点：先按 manifest.json 核对 data.json 和每个文件的 "
+        "SHA-256，不符则拒绝、不做任何改动；相符才清空数据库后载入备份，并恢复已存储的文件。"
         "数据库须已执行 migrate。"
     )
 
@@ -28,8 +29,8 @@ class Command(BaseCommand):
             manifest = backup_read(directory=directory)
             if interactive:
                 answer = input(
-                    f"将清空当前数据库，换成 {manifest['created']} 的备份"
-                    f"（{len(manifest['files'])} 个文件）。输入 yes 继续："
+                    f"备份已核对：data.json 和 {len(manifest['files'])} 个文件与清单一致。"
+                    f"将清空当前数据库，换成 {manifest['created']} 的备份。输入 yes 继续："
                 )
                 if answer.strip() != "yes":
                     raise CommandError("已取消。")
