@@ -19,6 +19,9 @@ class ReportLineAdmin(ImportExportAdminMixin, SimpleHistoryAdmin):
     list_filter = REPORT_FILTERS
     search_fields = REPORT_SEARCH
     list_select_related = ["report__department"]
+    # Found by typing (12,000 reports make a poor drop-down), among the reports the user may
+    # write into (perfeval.access.choices).
+    autocomplete_fields = ["report"]
 
 
 @admin.register(IncomeLine)

@@ -12,8 +12,10 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path, unquote
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied
+from django.http import Http404
 
 from . import access
+from .converters import IdConverter
 
 # The methods through which the admin asks who may do what: the policy's alone.
 DECIDING_METHODS = (
@@ -69,6 +71,14 @@ class PolicyAdminMixin:
         queryset = super().get_field_queryset(db, db_field, request)
         return access.choices(request.user, db_field.remote_field.model, queryset)
 
+    def get_search_results(self, request, queryset, search_term):
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        match = request.resolver_match
+        if match is not None and match.url_name == "autocomplete":
+            # Typed into a foreign key's box: offer only the rows that the key may take.
+            queryset = access.choices(request.user, self.model, queryset)
+        return queryset, duplicates
+
     def get_list_filter(self, request):
         # A filter on a relation lists only values the user's rows have, not every
         # department in the database.
@@ -115,6 +125,8 @@ class PolicyAdminMixin:
         current = self.get_object(request, unquote(object_id))
         if current is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not IdConverter.is_valid(version_id):
+            raise Http404("没有这一版本。")
         if request.method == "POST" and not self.has_change_permission(request, current):
             raise PermissionDenied("该记录当前不能修改，不能恢复到以前的版本。")
         return super().history_form_view(request, object_id, version_id, extra_context)

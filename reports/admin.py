@@ -156,12 +156,12 @@ class ReportAdmin(SimpleHistoryAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:pk>/transition/",
+                "<id:pk>/transition/",
                 self.admin_site.admin_view(self.transition_view),
                 name="reports_report_transition",
             ),
             path(
-                "<int:pk>/selfeval/",
+                "<id:pk>/selfeval/",
                 self.admin_site.admin_view(self.selfeval_view),
                 name="reports_report_selfeval",
             ),

@@ -140,7 +140,8 @@ class IndicatorResultAdmin(SimpleHistoryAdmin):
     list_filter = RESULT_FILTERS
     search_fields = ["indicator__name", "report__department__name"]
     list_select_related = ["indicator", "report__department"]
-    raw_id_fields = ["report", "indicator"]
+    raw_id_fields = ["indicator"]
+    autocomplete_fields = ["report"]
 
 
 @admin.register(GroupResult)
@@ -149,4 +150,5 @@ class GroupResultAdmin(SimpleHistoryAdmin):
     list_filter = RESULT_FILTERS
     search_fields = ["indicator__name", "report__department__name"]
     list_select_related = ["indicator", "report__department"]
-    raw_id_fields = ["report", "indicator"]
+    raw_id_fields = ["indicator"]
+    autocomplete_fields = ["report"]

@@ -1,0 +1,208 @@
+"""Every URL of the site, read from the URL configuration, and a world to point them at.
+
+The access matrix (tests/test_access_matrix.py) and the hostile-input walk
+(tests/test_hostile_urls.py) both start from ``site_routes()``: a route added to the site is
+in their reach without anyone listing it by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# <converter:name> of a route, or a (group) of a regex route.
+_PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>|\((?:\?P<(?P<gname>\w+)>)?[^)]*\)")
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL pattern: its full route text, its name, and the names of its parameters."""
+
+    route: str
+    name: str
+    params: tuple[str, ...]
+
+    def fill(self, values: dict[str, str]) -> str:
+        """The URL with each parameter replaced by ``values[name]`` (regex groups by position:
+        ``object_id``, then ``version_id``)."""
+        positional = iter(("object_id", "version_id"))
+
+        def replace(match: re.Match) -> str:
+            name = match.group("name") or match.group("gname") or next(positional)
+            return str(values[name])
+
+        path = _PARAM.sub(replace, self.route).replace("^", "").replace("$", "")
+        return "/" + path
+
+    @property
+    def admin_model(self) -> str | None:
+        """``app_label.model_name`` of an admin model URL, else None."""
+        match = re.match(r"admin/(\w+)/(\w+)/", self.route)
+        if match and match.group(1) not in ("r",):
+            return f"{match.group(1)}.{match.group(2)}"
+        return None
+
+
+def _walk(patterns, prefix: str = "", namespace: str = ""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}:{pattern.namespace}" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}".lstrip(":") if pattern.name else ""
+            yield prefix + str(pattern.pattern), name
+
+
+def site_routes() -> list[Route]:
+    routes = []
+    for route, name in _walk(get_resolver().url_patterns):
+        params = []
+        positional = iter(("object_id", "version_id"))
+        for match in _PARAM.finditer(route):
+            params.append(match.group("name") or match.group("gname") or next(positional))
+        routes.append(Route(route, name, tuple(params)))
+    return routes
+
+
+# --- The world the URLs point at ------------------------------------------------------------
+
+
+@dataclass
+class World:
+    """Department A's rows (the demo, approved for 2022 and drafted for 2023), a department B
+    with its own draft, and the users of the eight roles of the matrix."""
+
+    objects: dict[str, object]  # app_label.model_name → one of A's rows (or a shared row)
+    markers: dict[str, tuple[str, ...]]  # app_label.model_name → texts that show the row
+    report_draft: object
+    report_approved: object
+    department: object
+    users: dict[str, object]  # role → user (None for anonymous)
+
+    def values(self, route: Route) -> dict[str, str]:
+        """Real values for the route's parameters: A's row of the route's model."""
+        model = route.admin_model
+        obj = self.objects.get(model) if model else None
+        values = {
+            "pk": self.report_draft.pk,
+            "year": self.report_approved.year,
+            "section": "overview",
+            "app_label": "reports",
+            "url": "no-such-page/",
+            "object_id": obj.pk if obj is not None else self.report_draft.pk,
+            "id": self.users["clerk_a"].pk,
+        }
+        if route.name == "department_history":
+            values["pk"] = self.department.pk
+        if route.name in ("report_pdf", "report_pdf_status"):
+            values["pk"] = self.report_approved.pk
+        if route.name == "admin:view_on_site":
+            values["content_type_id"] = ContentType.objects.get_for_model(
+                type(self.report_draft)
+            ).pk
+            values["object_id"] = self.report_draft.pk
+        if "version_id" in route.params and obj is not None:
+            values["version_id"] = obj.history.order_by("-history_id").first().history_id
+        return values
+
+
+def build_world(users: dict) -> World:
+    """The rows every URL of the site can be tried against (needs the ``world`` fixture)."""
+    from decimal import Decimal as D
+
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.auth.models import Group
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    from budgets.models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
+    from departments import roles
+    from departments.models import Department, User
+    from reports import archive
+    from reports.models import Download, Report
+    from reports.services import report_create, report_start_next_year
+    from scoring.models import Framework, GroupResult, Indicator, IndicatorResult
+    from tests.steps import approve
+
+    approved = approve(Report.objects.get(year=2022, department__users__username="clerk"), users)
+    department = approved.department
+    draft = report_start_next_year(previous=approved)
+    other = Department.objects.get(code="430181-002")
+    report_create(department=other, year=2022)
+    version = approved.approved_versions.get()
+    pdf = archive.version_pdf(version=version)
+    download = archive.download_record(
+        user=users["auditor"], report=approved, kind=Download.Kind.PDF, pdf=pdf
+    )
+    clerk_staff = User.objects.create_user(
+        "clerk_staff", department=department, is_staff=True, first_name="本部门填报员（工作人员）"
+    )
+    clerk_staff.groups.add(roles.role_group(roles.CLERK))
+    attempt = AccessAttempt.objects.create(
+        username="attacker-a", ip_address="203.0.113.9", failures_since_start=1
+    )
+    log = AccessLog.objects.create(username="attacker-a", ip_address="203.0.113.9")
+    failure = AccessFailureLog.objects.create(username="attacker-a", ip_address="203.0.113.9")
+    task = DBTaskResult.objects.create(
+        task_path="reports.tasks.official_pdf_render_task",
+        args_kwargs={"args": [version.pk], "kwargs": {}},
+        backend_name="default",
+        run_after=get_date_max(),  # "as soon as possible", which the inline backend allows
+    )
+    org_unit = department.org_units.first()
+    framework = Framework.objects.get(pk=approved.framework_id)
+    objects = {
+        "reports.report": draft,
+        "reports.reporttransition": approved.transitions.order_by("pk").first(),
+        "reports.approvedversion": version,
+        "reports.officialpdf": pdf,
+        "reports.download": download,
+        "budgets.incomeline": IncomeLine.objects.filter(report=draft).first(),
+        "budgets.expenditureline": ExpenditureLine.objects.filter(report=draft).first(),
+        "budgets.threepublicline": ThreePublicLine.objects.filter(report=draft).first(),
+        "budgets.project": Project.objects.create(
+            report=draft, name="代表履职服务", budget=D("10.00"), actual=D("9.50")
+        ),
+        "scoring.indicatorresult": IndicatorResult.objects.filter(report=draft).first(),
+        "scoring.groupresult": GroupResult.objects.filter(report=approved).first(),
+        "departments.department": department,
+        "departments.orgunit": org_unit,
+        "departments.user": users["clerk"],
+        "auth.group": roles.role_group(roles.CLERK),
+        "scoring.framework": framework,
+        "scoring.indicator": Indicator.objects.filter(framework=framework).first(),
+        "axes.accessattempt": attempt,
+        "axes.accesslog": log,
+        "axes.accessfailurelog": failure,
+        "django_tasks_database.dbtaskresult": task,
+    }
+    for obj in objects.values():
+        # Rows copied in bulk have no history yet; one save gives them their first version.
+        if hasattr(obj, "history") and not obj.history.exists():
+            obj.save()
+    # A's rows show by the department's name on pages, by its code in exported sheets.
+    markers = dict.fromkeys(objects, (department.name, department.code))
+    markers |= {
+        "departments.orgunit": (org_unit.name,),
+        "departments.user": ("clerk_staff",),
+        "auth.group": (Group.objects.get(pk=objects["auth.group"].pk).name,),
+        "scoring.framework": (framework.name,),
+        "scoring.indicator": (objects["scoring.indicator"].name,),
+        "axes.accessattempt": ("attacker-a",),
+        "axes.accesslog": ("attacker-a",),
+        "axes.accessfailurelog": ("attacker-a",),
+        "django_tasks_database.dbtaskresult": ("official_pdf_render_task",),
+    }
+    matrix_users = {
+        "anonymous": None,
+        "clerk_a": users["clerk"],
+        "clerk_b": User.objects.get(username="clerk_b"),
+        "clerk_a_staff": clerk_staff,
+        "reviewer_a": users["reviewer"],
+        "reviewer_b": User.objects.get(username="reviewer_b"),
+        "auditor": users["auditor"],
+        "superuser": users["admin"],
+    }
+    return World(objects, markers, draft, approved, department, matrix_users)
