@@ -10,8 +10,16 @@ project that decides access itself is refused at start-up, so there is one answe
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path, unquote
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import (
+    FieldDoesNotExist,
+    ImproperlyConfigured,
+    PermissionDenied,
+    ValidationError,
+)
+from django.db.models import AutoField, BigAutoField
 from django.http import Http404
 
 from . import access
@@ -98,6 +106,25 @@ class PolicyAdminMixin:
             perms_needed = {name for name in perms_needed if name != str(self.opts.verbose_name)}
         return deleted, counts, perms_needed, [*protected, *refused]
 
+    # --- Input that is not a key ------------------------------------------------------------
+
+    def response_action(self, request, queryset):
+        # Ticked rows arrive as text; one that is no key of this model (text, a number too large
+        # for the database) would fail the query: it is dropped, as a row that is gone would be.
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        keys = [value for value in selected if is_key(self.model, value)]
+        if keys != selected:
+            request.POST = request.POST.copy()
+            request.POST.setlist(helpers.ACTION_CHECKBOX_NAME, keys)
+        return super().response_action(request, queryset)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = KeyAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     # --- Writes ---------------------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
@@ -160,6 +187,29 @@ class PolicyInlineMixin:
     def get_field_queryset(self, db, db_field, request):
         queryset = super().get_field_queryset(db, db_field, request)
         return access.choices(request.user, db_field.remote_field.model, queryset)
+
+
+def is_key(model, value) -> bool:
+    """Whether ``value`` could be the primary key of a row of ``model`` in the database."""
+    field = model._meta.pk
+    if isinstance(field, (AutoField, BigAutoField)) or field.get_internal_type().endswith(
+        "IntegerField"
+    ):
+        return IdConverter.is_valid(value)
+    try:
+        field.to_python(value)
+    except (ValidationError, ValueError, TypeError):
+        return False
+    return True
+
+
+class KeyAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete box; a submitted value that is no key shows as nothing chosen
+    (Django's own would put it into a query and fail), and the form says it is invalid."""
+
+    def optgroups(self, name, value, attr=None):
+        model = self.field.remote_field.model
+        return super().optgroups(name, [v for v in value if is_key(model, v)], attr)
 
 
 def _is_relation(model, path: str) -> bool:

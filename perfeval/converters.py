@@ -8,13 +8,17 @@ the 64-bit limit) and four-digit years; anything else is simply not a URL of the
 import re
 
 
-class IdConverter:
-    regex = "[0-9]{1,18}"
+class BoundedConverter:
+    regex = ""
 
     @classmethod
     def is_valid(cls, value) -> bool:
-        """Whether ``value`` (from a URL matched by a looser pattern) is such an id."""
+        """Whether ``value`` (from a looser pattern, a query string or a form) would match."""
         return re.fullmatch(cls.regex, str(value)) is not None
+
+
+class IdConverter(BoundedConverter):
+    regex = "[0-9]{1,18}"
 
     def to_python(self, value: str) -> int:
         return int(value)
@@ -23,7 +27,7 @@ class IdConverter:
         return str(int(value))
 
 
-class YearConverter:
+class YearConverter(BoundedConverter):
     regex = "[0-9]{4}"
 
     def to_python(self, value: str) -> int:

@@ -10,6 +10,11 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.apps import apps
+from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
@@ -158,3 +163,33 @@ class ImportExportAdminMixin(ImportExportMixin):
     """Import and export on an admin list, in the two formats offices use."""
 
     formats = [base_formats.CSV, base_formats.XLSX]
+
+    def process_import(self, request, **kwargs):
+        # The confirmation names a format, a resource and a temporary file: one that is not
+        # on offer, or a file the first confirmation consumed (a replay, a second tab) or that
+        # never existed, means starting again rather than failing.
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        chosen = (request.POST.get("format", ""), request.POST.get("resource", "0"))
+        offered = (len(self.get_import_formats()), len(self.get_import_resource_classes(request)))
+        if all(
+            value.isdigit() and int(value) < count
+            for value, count in zip(chosen, offered, strict=True)
+        ):
+            try:
+                return super().process_import(request, **kwargs)
+            except FileNotFoundError:
+                pass
+        messages.error(request, "这次导入已确认过、已过期或无效：请重新选择文件导入。")
+        info = self.get_model_info()
+        return redirect(f"admin:{info[0]}_{info[1]}_import")
+
+    def get_export_queryset(self, request):
+        # The list's filters come along in the query string; ones that are no filter of this
+        # list are refused as the list itself refuses them, not left to fail.
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters:
+            raise BadRequest("筛选条件无效：请回到列表重新筛选后再导出。") from None

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -169,7 +170,9 @@ class ReportAdmin(SimpleHistoryAdmin):
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        report = get_object_or_404(self.get_queryset(request), pk=object_id)
+        report = self.get_object(request, unquote(object_id))
+        if report is None:
+            raise Http404("没有找到该报告。")
         document = report_document(report=report)
         extra_context = {
             **(extra_context or {}),

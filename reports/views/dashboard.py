@@ -19,6 +19,7 @@ from budgets.calc import ZERO
 from departments.models import Department
 from departments.roles import is_admin
 from perfeval import access
+from perfeval.converters import YearConverter
 from scoring.rules import DEFAULT_GRADE_BANDS
 
 from .. import charts, dashboard
@@ -93,7 +94,7 @@ def dashboard_latest(request):
     _require_dashboard(request.user)
     params = request.GET.copy()
     year = params.pop("year", [""])[-1]
-    if not year.isdigit():
+    if not YearConverter.is_valid(year):
         years = dashboard.dashboard_years(user=request.user)
         year = years[0] if years else date.today().year - 1
     url = reverse("dashboard", args=[int(year)])
