@@ -22,6 +22,7 @@ from budgets.forms import (
     ThreePublicFormSet,
 )
 from perfeval import access
+from perfeval.limits import ROW_TEXT_MAX_CHARS, TextLimitValidator
 from scoring.models import GroupResult, IndicatorResult
 from scoring.selectors import framework_children
 
@@ -229,11 +230,16 @@ def _score_field(label: str) -> forms.DecimalField:
 
 
 def _text_field(label: str, *, rows: int = 0, max_length: int | None = 200) -> forms.CharField:
-    widget = (
-        forms.Textarea(attrs={"rows": rows, "class": "form-control form-control-sm"})
-        if rows
-        else forms.TextInput(attrs={"class": "form-control form-control-sm"})
-    )
+    """A short value (``max_length``), or with ``rows`` a text of up to ROW_TEXT_MAX_CHARS,
+    refused with a message rather than cut by the browser."""
+    if rows:
+        return forms.CharField(
+            label=label,
+            required=False,
+            validators=[TextLimitValidator(ROW_TEXT_MAX_CHARS)],
+            widget=forms.Textarea(attrs={"rows": rows, "class": "form-control form-control-sm"}),
+        )
+    widget = forms.TextInput(attrs={"class": "form-control form-control-sm"})
     return forms.CharField(label=label, required=False, max_length=max_length, widget=widget)
 
 
@@ -261,10 +267,10 @@ class ScoresSection(Section):
             form.fields[f"r{node.pk}_actual"] = _text_field(f"{name} 全年完成值")
             form.fields[f"r{node.pk}_score"] = _score_field(f"{name} 自评得分")
             form.fields[f"r{node.pk}_deviation"] = _text_field(
-                f"{name} 偏差及原因分析", rows=2, max_length=None
+                f"{name} 偏差及原因分析", rows=2
             )
             form.fields[f"r{node.pk}_override"] = _text_field(
-                f"{name} 不采用建议得分的理由", rows=1, max_length=None
+                f"{name} 不采用建议得分的理由", rows=1
             )
             if result is not None:
                 form.initial |= {
@@ -278,10 +284,10 @@ class ScoresSection(Section):
             whole = wholes.get(node.pk)
             form.fields[f"g{node.pk}_score"] = _score_field(f"{node.name} 整组得分")
             form.fields[f"g{node.pk}_deviation"] = _text_field(
-                f"{node.name} 整组偏差及原因分析", rows=1, max_length=None
+                f"{node.name} 整组偏差及原因分析", rows=1
             )
             form.fields[f"g{node.pk}_override"] = _text_field(
-                f"{node.name} 不采用建议得分的理由", rows=1, max_length=None
+                f"{node.name} 不采用建议得分的理由", rows=1
             )
             if whole is not None:
                 form.initial |= {
