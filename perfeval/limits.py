@@ -2,12 +2,9 @@
 
 Each is generous for a real report (the published 浏阳 report runs to some 17,000 characters
 in all; a real 自评表 has well under 100 rows and 15 columns) and small enough that no input
-can tie up a worker or its memory. README.md lists them for users.
+can tie up a worker or its memory. README.md lists them for users. Plain numbers, no Django
+(the upload measurement imports them); ``perfeval.fields.LimitedTextField`` holds text to them.
 """
-
-from django.core.exceptions import ValidationError
-from django.db import models
-from django.utils.deconstruct import deconstructible
 
 # Free text, in characters.
 NARRATIVE_MAX_CHARS = 20_000  # one narrative section of a report, a project's 实施内容和成效
@@ -18,57 +15,13 @@ COMMENT_MAX_CHARS = 2_000  # a reviewer's or clerk's comment on a transition
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024  # the file as uploaded
 UPLOAD_MAX_UNPACKED_BYTES = 30 * 1024 * 1024  # all of its parts, unpacked
 UPLOAD_MAX_PARTS = 500  # files inside the archive
+# XML tags (each "<") in all of its parts: openpyxl builds a tree of most parts, ~100 bytes and
+# ~1 µs an element, so 30 MB of "<a/>" would take 750 MB; a real 自评表 has a few thousand.
+UPLOAD_MAX_TAGS = 1_000_000
+# Cells stored in all of its sheets, empty formatted ones included: openpyxl and the reader take
+# some 25 µs a cell (2,000 rows × 60 columns took 4.8 s on a busy 2-core machine); a real 自评表
+# has a few hundred, the benchmark's 1000-row one some 10,000.
+UPLOAD_MAX_CELLS = 50_000
 SHEET_MAX_ROWS = 2_000  # rows of one worksheet
 SHEET_MAX_COLUMNS = 60  # columns of one worksheet (BH)
 SHEET_MAX_MERGES = 5_000  # merged ranges of one worksheet
-
-
-@deconstructible
-class TextLimitValidator:
-    """Refuses text longer than ``limit`` characters, saying how long it is and what to do."""
-
-    def __init__(self, limit: int):
-        self.limit = limit
-
-    def __call__(self, value):
-        length = len(value or "")
-        if length > self.limit:
-            raise ValidationError(
-                f"内容过长：最多 {self.limit:,} 字，现有 {length:,} 字。"
-                "请精简文字，详细材料可作为附件另行报送。",
-                code="max_length",
-                params={"limit_value": self.limit, "show_value": length},
-            )
-
-    def __eq__(self, other):
-        return isinstance(other, TextLimitValidator) and other.limit == self.limit
-
-
-class LimitedTextField(models.TextField):
-    """A text field refusing more than ``limit`` characters in every form and ``full_clean``.
-
-    The form has no ``maxlength``: a browser would cut pasted text silently, while the
-    validator says how much is too much.
-    """
-
-    non_db_attrs = (*models.TextField.non_db_attrs, "limit")
-
-    def __init__(self, *args, limit: int = NARRATIVE_MAX_CHARS, **kwargs):
-        self.limit = limit
-        super().__init__(*args, **kwargs)
-        self._validators = [*self._validators, TextLimitValidator(limit)]
-
-    def deconstruct(self):
-        name, path, args, kwargs = super().deconstruct()
-        kwargs.pop("validators", None)  # made from ``limit``
-        kwargs["limit"] = self.limit
-        return name, path, args, kwargs
-
-
-def text_too_long(text: str, limit: int) -> str | None:
-    """The message for ``text`` over ``limit`` characters, None if it fits (for importers)."""
-    try:
-        TextLimitValidator(limit)(text)
-    except ValidationError as error:
-        return error.messages[0]
-    return None

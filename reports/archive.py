@@ -6,6 +6,7 @@ and the record of every download.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from zipstream import ZipStream
 
+from perfeval.backup import database_snapshot
+
 from .models import ApprovedVersion, Download, OfficialPdf, Report
 from .pdf import render_report_pdf
 
@@ -23,6 +26,17 @@ CHUNK = 64 * 1024
 
 class NotApproved(Exception):
     """An official PDF was asked for a report that is not approved."""
+
+
+class NotCurrent(NotApproved):
+    """A version that stopped being its report's approved one: nothing was stored for it."""
+
+    def __init__(self, version: ApprovedVersion):
+        super().__init__(
+            f"第 {version.number} 次批准的版本已不是该报告当前的批准版本（报告已被重新打开"
+            "或再次批准），没有为它生成正式 PDF。"
+        )
+        self.version = version
 
 
 def sha256_hex(data: bytes) -> str:
@@ -83,32 +97,84 @@ def standing_version(*, report_id: int) -> ApprovedVersion | None:
 
 
 def official_pdf(*, report: Report) -> OfficialPdf:
-    """The stored PDF of the report's current approved version, rendered now if not yet."""
+    """The stored PDF of the report's current approved version, rendered now if not yet.
+
+    Raises NotApproved when the report is not approved, or stops being so meanwhile.
+    """
     return version_pdf(version=current_version(report))
 
 
 def version_pdf(*, version: ApprovedVersion) -> OfficialPdf:
-    """A version's stored PDF, rendered now if not yet."""
+    """A version's stored PDF, rendered now if not yet (``official_pdf_render``)."""
     return getattr(version, "pdf", None) or official_pdf_render(version=version)
 
 
 def official_pdf_render(*, version: ApprovedVersion) -> OfficialPdf:
-    """Render and store a version's PDF once; a second caller gets the first one's file."""
-    with transaction.atomic():
-        # Two first downloads at once: the second waits here, then finds the file.
-        ApprovedVersion.objects.select_for_update().filter(pk=version.pk).first()
-        stored = OfficialPdf.objects.filter(version=version).first()
-        if stored:
-            return stored
-        # The whole report, as it stands now (callers may have loaded only part of it).
+    """Render and store a version's PDF once, if it still is its report's approved version.
+
+    Rendering takes seconds and reads one snapshot of the database, holding no write lock: on
+    SQLite every write transaction takes the one write lock of the database, so a render in
+    one made every save of the site wait for it. Only the storing is a write, in a short
+    transaction that checks again that the version is current and has no PDF yet. Two first
+    downloads at once may both render; the first to store wins, and the other gets its file.
+
+    Raises NotCurrent, storing nothing, when the report was reopened (or approved again)
+    before the render or during it: its text may differ from what was approved.
+    """
+    stored = OfficialPdf.objects.filter(version_id=version.pk).first()
+    if stored:
+        return stored
+    with _one_snapshot():
+        if not _is_current(version):
+            raise NotCurrent(version)
+        # The whole report, as approved (callers may have loaded only part of it).
         report = Report.objects.select_related("department", "framework").get(pk=version.report_id)
         data = render_report_pdf(report=report)
-        digest = sha256_hex(data)
-        pdf = OfficialPdf(version=version, sha256=digest, size=len(data))
-        name = f"{report.year}-{report.department.code}-v{version.number}-{digest[:12]}.pdf"
-        pdf.file.save(name, ContentFile(data), save=False)
-        pdf.save()
-        return pdf
+    digest = sha256_hex(data)
+    pdf = OfficialPdf(version=version, sha256=digest, size=len(data))
+    name = f"{report.year}-{report.department.code}-v{version.number}-{digest[:12]}.pdf"
+    pdf.file.save(name, ContentFile(data), save=False)  # before the lock: storage may be slow
+    try:
+        with transaction.atomic():
+            # The report's row locked, as the workflow locks it: no reopen between check and
+            # insert (on SQLite the transaction itself holds the write lock).
+            list(
+                Report.objects.select_for_update()
+                .filter(pk=version.report_id)
+                .values_list("pk", flat=True)
+            )
+            winner = OfficialPdf.objects.filter(version_id=version.pk).first()
+            if winner is None and _is_current(version):
+                pdf.save()
+                return pdf
+    except BaseException:
+        pdf.file.delete(save=False)
+        raise
+    pdf.file.delete(save=False)  # another render's file is stored, or none may be
+    if winner is None:
+        raise NotCurrent(version)
+    return winner
+
+
+def _is_current(version: ApprovedVersion) -> bool:
+    """Whether the report stands approved, at this version (its latest)."""
+    latest = (
+        ApprovedVersion.objects.filter(
+            report_id=version.report_id, report__status=Report.Status.APPROVED
+        )
+        .order_by("-number")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return latest == version.pk
+
+
+def _one_snapshot():
+    """``database_snapshot()``; inside a caller's transaction (tests, a caller's own
+    ``atomic``), that transaction, since a snapshot can only begin a transaction."""
+    if transaction.get_connection().in_atomic_block:
+        return contextlib.nullcontext()
+    return database_snapshot()
 
 
 def preview_pdf(*, report: Report) -> bytes:

@@ -22,7 +22,8 @@ from budgets.forms import (
     ThreePublicFormSet,
 )
 from perfeval import access
-from perfeval.limits import ROW_TEXT_MAX_CHARS, TextLimitValidator
+from perfeval.fields import TextLimitValidator
+from perfeval.limits import ROW_TEXT_MAX_CHARS
 from scoring.models import GroupResult, IndicatorResult
 from scoring.selectors import framework_children
 
@@ -135,8 +136,19 @@ class Section:
         return all([form.is_valid() for form in bundle.values()])
 
     def save(self, report: Report, bundle: dict) -> None:
-        for form in bundle.values():
-            form.save()
+        """Write the section onto ``report``, the stored row as locked for this save.
+
+        Only this section's fields are written: the form's own instance was read when the
+        request began, and saving it whole would put back another section that someone
+        saved meanwhile.
+        """
+        for key, form in bundle.items():
+            if key != "narrative":
+                form.save()
+                continue
+            for field in self.narrative:
+                setattr(report, field, form.cleaned_data[field])
+            report.save(update_fields=[*self.narrative, "updated_at"])
 
     # --- concurrency ---------------------------------------------------------------------
 
@@ -266,9 +278,7 @@ class ScoresSection(Section):
             form.fields[f"r{node.pk}_target"] = _text_field(f"{name} 年度指标值")
             form.fields[f"r{node.pk}_actual"] = _text_field(f"{name} 全年完成值")
             form.fields[f"r{node.pk}_score"] = _score_field(f"{name} 自评得分")
-            form.fields[f"r{node.pk}_deviation"] = _text_field(
-                f"{name} 偏差及原因分析", rows=2
-            )
+            form.fields[f"r{node.pk}_deviation"] = _text_field(f"{name} 偏差及原因分析", rows=2)
             form.fields[f"r{node.pk}_override"] = _text_field(
                 f"{name} 不采用建议得分的理由", rows=1
             )
@@ -426,4 +436,4 @@ def section_save(*, report: Report, section: Section, bundle: dict, token: str, 
     changes = Section.changes_since(token, section.snapshot(stored))
     if changes is None or changes:
         raise StaleSave(changes or [])
-    section.save(report, bundle)
+    section.save(stored, bundle)

@@ -1,12 +1,14 @@
 """The self-assessment report of one department for one year, with its narrative."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from perfeval.limits import COMMENT_MAX_CHARS, NARRATIVE_MAX_CHARS, LimitedTextField
+from perfeval.fields import LimitedTextField
+from perfeval.limits import COMMENT_MAX_CHARS, NARRATIVE_MAX_CHARS
 
 MIN_YEAR = 2000
 
@@ -189,7 +191,66 @@ class ReportTotals(models.Model):
         return f"{self.report}：{self.score} 分"
 
 
-class ReportTransition(models.Model):
+# Records: what happened stays as it was recorded.
+
+
+class RecordChangeRefused(ValidationError):
+    """An attempt to change or delete a record of what happened (reports.models.AppendOnly)."""
+
+
+def record_refusal(model) -> RecordChangeRefused:
+    return RecordChangeRefused(
+        f"“{model._meta.verbose_name}”是存档记录，只能新增，不能修改或删除："
+        "如报告需要更正，请由超级管理员重新打开报告，再次批准后会产生新的记录。"
+    )
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows are added (``create``, ``bulk_create``), never updated or deleted in bulk."""
+
+    def update(self, **kwargs):
+        raise record_refusal(self.model)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        # Before Django's own atomic block: raised inside it, the caller's would be broken.
+        raise record_refusal(self.model)
+
+    def delete(self):
+        raise record_refusal(self.model)
+
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
+        if update_conflicts:  # an upsert would change rows already there
+            raise record_refusal(self.model)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class AppendOnly(models.Model):
+    """A record that is written once and kept as written: the workflow's log, approved
+    versions, official PDFs and downloads.
+
+    Every write through the ORM but an insert is refused (saving a loaded row, ``delete``,
+    ``QuerySet.update`` and ``delete``); fixtures still load (``loaddata`` saves raw,
+    below ``save``), and whole-database flushes of a restore or of tests are plain SQL.
+    """
+
+    objects = models.Manager.from_queryset(AppendOnlyQuerySet)()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *, force_insert=False, force_update=False, using=None, update_fields=None):
+        if not self._state.adding or force_update or update_fields is not None:
+            raise record_refusal(type(self))
+        # An insert even when a pk is given: never an UPDATE of a row with that pk.
+        super().save(force_insert=True, using=using)
+
+    def delete(self, using=None, keep_parents=False):
+        raise record_refusal(type(self))
+
+
+class ReportTransition(AppendOnly):
     """One step of a report's workflow: who moved it, when, from which state to which."""
 
     class Action(models.TextChoices):
@@ -222,7 +283,7 @@ class ReportTransition(models.Model):
         return f"{self.report}：{self.get_action_display()}（{self.user}）"
 
 
-class ApprovedVersion(models.Model):
+class ApprovedVersion(AppendOnly):
     """What was approved, kept on record even after the report is reopened and changed."""
 
     report = models.ForeignKey(
@@ -265,7 +326,7 @@ def official_pdf_path(instance: "OfficialPdf", filename: str) -> str:
     return f"reports/{report.year}/{report.department.code}/{filename}"
 
 
-class OfficialPdf(models.Model):
+class OfficialPdf(AppendOnly):
     """The PDF of an approved version, rendered once and kept with its SHA-256.
 
     It is never replaced: reopening and approving again makes a new version with its own file.
@@ -291,7 +352,7 @@ class OfficialPdf(models.Model):
         return f"{self.version}：{self.sha256[:12]}…"
 
 
-class Download(models.Model):
+class Download(AppendOnly):
     """Who downloaded which report, in what form, and when."""
 
     class Kind(models.TextChoices):

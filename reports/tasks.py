@@ -5,12 +5,16 @@ inline backend (the default) a task runs as it is enqueued; with the database ba
 ``db_worker`` process runs it and pages poll for the result.
 """
 
+import logging
+
 from django.db import transaction
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task, task_backends
 from django_tasks.backends.immediate import ImmediateBackend
 
 from . import archive
 from .models import ApprovedVersion
+
+logger = logging.getLogger(__name__)
 
 
 def runs_inline() -> bool:
@@ -19,10 +23,18 @@ def runs_inline() -> bool:
 
 
 @task()
-def official_pdf_render_task(version_id: int) -> str:
-    """Render and store one approved version's PDF; its SHA-256."""
+def official_pdf_render_task(version_id: int) -> str | None:
+    """Render and store one approved version's PDF; its SHA-256.
+
+    None, storing nothing, when the report was reopened (or approved again) before the task
+    ran: the version is no longer what the report stands at (``archive.NotCurrent``).
+    """
     version = ApprovedVersion.objects.select_related("report__department").get(pk=version_id)
-    return archive.official_pdf_render(version=version).sha256
+    try:
+        return archive.official_pdf_render(version=version).sha256
+    except archive.NotCurrent as refused:
+        logger.info("official PDF not rendered: %s", refused)
+        return None
 
 
 def official_pdf_enqueue(*, version_ids) -> None:

@@ -17,7 +17,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from perfeval import access
-from perfeval.limits import COMMENT_MAX_CHARS, text_too_long
+from perfeval.fields import text_too_long
+from perfeval.limits import COMMENT_MAX_CHARS
 
 from .models import ApprovedVersion, Report, ReportTransition
 from .selectors import report_data, report_summary

@@ -8,7 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from perfeval.limits import NARRATIVE_MAX_CHARS, ROW_TEXT_MAX_CHARS, LimitedTextField
+from perfeval.fields import LimitedTextField
+from perfeval.limits import NARRATIVE_MAX_CHARS, ROW_TEXT_MAX_CHARS
 
 from . import rules
 

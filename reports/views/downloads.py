@@ -6,6 +6,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import (
     FileResponse,
+    Http404,
     HttpResponse,
     JsonResponse,
     QueryDict,
@@ -18,6 +19,7 @@ from django.utils.http import content_disposition_header, http_date
 from django.views.decorators.http import require_POST
 
 from perfeval import access
+from perfeval.converters import IdConverter
 
 from .. import archive, tasks
 from ..excel.export import selfeval_xlsx
@@ -30,6 +32,7 @@ ARCHIVE_PAGE_SIZE = 50
 # a larger one shows a progress page that renders them a few at a time first.
 RENDER_INLINE_AT_MOST = 3
 RENDER_PER_STEP = 2
+NO_LONGER_APPROVED = "该报告已被重新打开，不再是已批准状态，没有正式 PDF：请待再次批准后下载。"
 
 
 def report_pdf(request, pk: int):
@@ -54,7 +57,10 @@ def _official_pdf(request, report, version):
         # A worker renders it; the page waits for it and then downloads.
         tasks.official_pdf_enqueue(version_ids=[version.pk])
         return render(request, "reports/pdf_wait.html", {"report": report, "version": version})
-    pdf = archive.version_pdf(version=version)
+    try:
+        pdf = archive.version_pdf(version=version)
+    except archive.NotApproved:  # reopened while it rendered
+        raise Http404(NO_LONGER_APPROVED) from None
     # The file is never replaced: a browser that kept it gets 304 Not Modified. It must ask
     # every time (no-cache), so that every download is checked and recorded.
     etag = f'"{pdf.sha256}"'
@@ -82,7 +88,7 @@ def _archive_selection(request, data: QueryDict):
     form = ArchiveFilterForm(data, reports=reports)
     versions = form.filter(archive.approved_current_versions(reports))
     if data.get("scope") != "all":
-        ids = [int(pk) for pk in data.getlist("version") if pk.isdigit()]
+        ids = [int(pk) for pk in data.getlist("version") if IdConverter.is_valid(pk)]
         versions = versions.filter(pk__in=ids)
     return form, versions
 
@@ -134,8 +140,9 @@ def archive_zip(request):
             "reports/archive_prepare.html",
             {"count": count, "missing": len(missing), "items": _items(request.POST)},
         )
-    for version in archive.versions_without_pdf(versions):
-        archive.official_pdf_render(version=version)
+    if _render(archive.versions_without_pdf(versions)):
+        # A report was reopened while it rendered (or approved again): decide afresh.
+        return archive_zip(request)
     bundle = archive.zip_bundle(versions.select_related("pdf"))
     archive.zip_downloads_record(user=request.user, bundle=bundle)
     response = StreamingHttpResponse(bundle.chunks, content_type="application/zip")
@@ -154,11 +161,21 @@ def archive_prepare(request):
     """
     _, versions = _archive_selection(request, request.POST)
     if tasks.runs_inline():
-        for version in archive.versions_without_pdf(versions)[:RENDER_PER_STEP]:
-            archive.official_pdf_render(version=version)
+        _render(archive.versions_without_pdf(versions)[:RENDER_PER_STEP])
     return JsonResponse(
         {"total": versions.count(), "missing": archive.versions_without_pdf(versions).count()}
     )
+
+
+def _render(versions) -> int:
+    """Render and store these versions' PDFs; how many were refused as no longer approved."""
+    refused = 0
+    for version in versions:
+        try:
+            archive.official_pdf_render(version=version)
+        except archive.NotCurrent:
+            refused += 1
+    return refused
 
 
 def report_pdf_status(request, pk: int):

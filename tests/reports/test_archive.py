@@ -182,6 +182,103 @@ def test_export_pdf_writes_the_stored_file_of_an_approved_report(approved, tmp_p
     assert hashlib.sha256(out.read_bytes()).hexdigest() == OfficialPdf.objects.get().sha256
 
 
+# Renders the report changes under
+
+
+def stored_files(root) -> list:
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+def reopen_while_rendering(monkeypatch, users, report):
+    """A superuser reopens ``report`` while its official PDF renders (once)."""
+    real = archive.render_report_pdf
+
+    def render(**kwargs):
+        if kwargs["report"].pk == report.pk and report.status == Report.Status.APPROVED:
+            report_transition(report=report, user=users["admin"], action="reopen", comment="更正")
+        return real(**kwargs)
+
+    monkeypatch.setattr(archive, "render_report_pdf", render)
+
+
+def test_a_report_reopened_while_its_pdf_renders_gets_no_pdf(
+    approved, users, monkeypatch, media_root
+):
+    version = approved.approved_versions.get()
+    reopen_while_rendering(monkeypatch, users, approved)
+    with pytest.raises(archive.NotCurrent, match="第 1 次批准的版本已不是该报告当前的批准版本"):
+        archive.official_pdf_render(version=version)
+    assert not OfficialPdf.objects.exists()
+    assert stored_files(media_root) == []
+
+
+def test_a_stale_version_is_not_rendered_at_all(approved, users, monkeypatch):
+    version = approved.approved_versions.get()
+    report_transition(report=approved, user=users["admin"], action="reopen", comment="更正")
+    approve(approved, users)
+    monkeypatch.setattr(archive, "render_report_pdf", lambda **kwargs: pytest.fail("rendered"))
+    with pytest.raises(archive.NotCurrent):
+        archive.official_pdf_render(version=version)
+    assert not OfficialPdf.objects.exists()
+
+
+def test_a_download_of_a_report_reopened_while_it_renders_is_not_found(
+    approved, users, client_for, monkeypatch, media_root
+):
+    reopen_while_rendering(monkeypatch, users, approved)
+    response = client_for("auditor").get(f"/reports/{approved.pk}/pdf/")
+    assert response.status_code == 404
+    assert "该页面或报告不存在" in response.content.decode()
+    assert not OfficialPdf.objects.exists()
+    assert not Download.objects.exists()
+    assert stored_files(media_root) == []
+
+
+def test_export_pdf_of_a_report_reopened_while_it_renders_says_so(
+    approved, users, monkeypatch, tmp_path
+):
+    from django.core.management import CommandError, call_command
+
+    reopen_while_rendering(monkeypatch, users, approved)
+    out = tmp_path / "report.pdf"
+    with pytest.raises(CommandError, match="未导出：第 1 次批准的版本已不是该报告当前的批准版本"):
+        call_command(
+            "export_pdf", "--department", approved.department.name, "--year", "2022", "-o", out
+        )
+    assert not out.exists()
+
+
+def test_a_zip_leaves_out_a_report_reopened_while_it_renders(
+    two_approved, users, client_for, monkeypatch
+):
+    reopen_while_rendering(monkeypatch, users, two_approved[1])
+    response = client_for("auditor").post("/approved/zip/", {"scope": "all", "year": "2022"})
+    assert read_zip(response).namelist() == [
+        "浏阳市人大常委会机关2022年部门整体支出绩效自评报告.pdf",
+        "SHA256SUMS.txt",
+    ]
+    assert OfficialPdf.objects.get().version.report == two_approved[0]
+
+
+def test_two_first_renders_at_once_store_one_file_and_both_get_it(
+    approved, monkeypatch, media_root
+):
+    version = approved.approved_versions.get()
+    real = archive.render_report_pdf
+    other = []
+
+    def render(**kwargs):
+        if not other:  # another download renders and stores while this one renders
+            other.append(None)
+            other[0] = archive.official_pdf_render(version=version)
+        return real(**kwargs)
+
+    monkeypatch.setattr(archive, "render_report_pdf", render)
+    pdf = archive.official_pdf_render(version=version)
+    assert pdf == other[0] == OfficialPdf.objects.get()
+    assert stored_files(media_root) == [media_root / pdf.file.name]
+
+
 # The approved list
 
 

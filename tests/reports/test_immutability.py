@@ -1,16 +1,30 @@
-"""An approved report refuses every change: forms, the admin, save() and delete()."""
+"""An approved report refuses every change: forms, the admin, save() and delete().
+
+The records of what happened (transitions, approved versions, official PDFs, downloads) are
+added, never changed or deleted.
+"""
 
 from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
+from django.utils import timezone
 
 from budgets.models import IncomeLine
+from reports import archive
 from reports.guards import ReportLocked
-from reports.models import Report
+from reports.models import (
+    ApprovedVersion,
+    Download,
+    OfficialPdf,
+    RecordChangeRefused,
+    Report,
+    ReportTransition,
+)
 from reports.workflow import report_transition
 from scoring.models import IndicatorResult
 
@@ -115,3 +129,113 @@ def test_submitted_report_cannot_be_edited_by_its_clerk(users, demo_report, clie
     report_transition(report=demo_report, user=users["clerk"], action="submit")
     response = client_for("clerk").get(f"/reports/{demo_report.pk}/edit/overview/")
     assert response.status_code == 403
+
+
+# Records of what happened: added, never changed or deleted
+
+RECORD = "是存档记录，只能新增，不能修改或删除"
+
+
+@pytest.fixture
+def records(approved, users):
+    """The approval's transitions and version, its official PDF, and a download of it."""
+    pdf = archive.official_pdf(report=approved)
+    archive.download_record(user=users["auditor"], report=approved, kind=Download.Kind.PDF, pdf=pdf)
+    return {
+        ReportTransition: approved.transitions.last(),
+        ApprovedVersion: pdf.version,
+        OfficialPdf: pdf,
+        Download: Download.objects.get(),
+    }
+
+
+def stored_rows(model) -> list[tuple]:
+    return list(model.objects.order_by("pk").values_list())
+
+
+def test_an_approved_version_keeps_its_score(records):
+    version = records[ApprovedVersion]
+    version.total_score = D("60.00")
+    version.grade = "差"
+    with pytest.raises(RecordChangeRefused, match=f"“已批准版本”{RECORD}"):
+        version.save()
+    with pytest.raises(RecordChangeRefused):
+        version.save(update_fields=["total_score"])
+    assert ApprovedVersion.objects.values_list("total_score", "grade").get() == (D("99.00"), "优")
+
+
+def test_an_official_pdf_cannot_be_deleted(records):
+    pdf = records[OfficialPdf]
+    with pytest.raises(RecordChangeRefused, match=f"“正式 PDF”{RECORD}"):
+        pdf.delete()
+    assert OfficialPdf.objects.filter(pk=pdf.pk).exists()
+    assert default_storage.exists(pdf.file.name)
+
+
+def test_a_transition_cannot_be_saved_again(records):
+    transition = records[ReportTransition]
+    transition.comment = "事后补写的意见"
+    transition.user = transition.report.department.users.first()
+    with pytest.raises(RecordChangeRefused, match=f"“审核记录”{RECORD}"):
+        transition.save()
+    assert not ReportTransition.objects.filter(comment="事后补写的意见").exists()
+
+
+@pytest.mark.parametrize("model", [ReportTransition, ApprovedVersion, OfficialPdf, Download])
+def test_records_refuse_queryset_updates_and_deletes(records, model):
+    before = stored_rows(model)
+    with pytest.raises(RecordChangeRefused, match=RECORD):
+        model.objects.update(created_at=timezone.now())
+    with pytest.raises(RecordChangeRefused, match=RECORD):
+        model.objects.filter(pk=records[model].pk).update(created_at=timezone.now())
+    with pytest.raises(RecordChangeRefused, match=RECORD):
+        model.objects.all().delete()
+    with pytest.raises(RecordChangeRefused, match=RECORD):
+        model.objects.bulk_update([records[model]], ["created_at"])
+    assert stored_rows(model) == before
+
+
+def test_records_refuse_changes_through_related_managers(records, approved):
+    before = [stored_rows(model) for model in records]
+    with pytest.raises(RecordChangeRefused):
+        approved.transitions.all().delete()
+    with pytest.raises(RecordChangeRefused):
+        approved.approved_versions.update(grade="差")
+    with pytest.raises(RecordChangeRefused):
+        records[ApprovedVersion].downloads.clear()  # would set their version to NULL
+    assert [stored_rows(model) for model in records] == before
+
+
+def test_a_new_record_cannot_overwrite_a_row_by_its_key(records):
+    kept = records[ReportTransition]
+    forged = ReportTransition(
+        pk=kept.pk,
+        report=kept.report,
+        action=ReportTransition.Action.RETURN,
+        from_status="submitted",
+        to_status="returned",
+        user=kept.user,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        forged.save()
+    assert ReportTransition.objects.get(pk=kept.pk).action == ReportTransition.Action.APPROVE
+
+
+def test_records_are_still_added_one_by_one_and_in_bulk(records, users, approved):
+    pdf = records[OfficialPdf]
+    archive.download_record(
+        user=users["reviewer"], report=approved, kind=Download.Kind.PDF, pdf=pdf
+    )
+    archive.zip_downloads_record(
+        user=users["auditor"], bundle=archive.Bundle(chunks=[], size=0, pdfs=[pdf, pdf])
+    )
+    assert Download.objects.count() == 4
+    assert Download.objects.filter(kind=Download.Kind.ZIP, version=pdf.version).count() == 2
+    with pytest.raises(RecordChangeRefused):  # an upsert would change the rows there
+        Download.objects.bulk_create(
+            [Download(pk=records[Download].pk, user=users["clerk"], report=approved, kind="pdf")],
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=["user"],
+        )
+    assert Download.objects.get(pk=records[Download].pk).user == users["auditor"]

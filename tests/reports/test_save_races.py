@@ -123,3 +123,23 @@ def test_no_save_is_acknowledged_into_a_submitted_report(demo):
     assert changed_after_submit == [], "rounds where a save changed the submitted report"
     assert lost == [], "saves acknowledged but not in the submitted report"
     assert 0 < acknowledged < ROUNDS * len(SAVERS), "the saves did not race the submit"
+
+
+def test_saving_one_section_keeps_another_section_saved_meanwhile(demo, users):
+    from reports import editor
+
+    # The request for 资产管理 has read the report; 问题与改进 is saved before it locks the row.
+    report = Report.objects.get(pk=demo.report.pk)
+    section = editor.SECTIONS_BY_KEY["assets"]
+    token = section.token(report)
+    bundle = section.build(report, {"asset_management": "资产管理制度健全。"})
+    assert section.is_valid(bundle)
+    Report.objects.filter(pk=report.pk).update(problems="另一人刚保存的问题。")
+
+    editor.section_save(
+        report=report, section=section, bundle=bundle, token=token, user=users["clerk"]
+    )
+
+    saved = Report.objects.get(pk=report.pk)
+    assert saved.asset_management == "资产管理制度健全。"
+    assert saved.problems == "另一人刚保存的问题。"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django_tasks import task_backends
 
 from reports.models import OfficialPdf, Report
 from reports.tasks import runs_inline
@@ -97,3 +98,40 @@ def test_a_worker_process_renders_the_same_pdf_as_inline(
 
     assert pdf_pages(worker_path) == pdf_pages(inline_path)
     assert len(pdf_pages(inline_path)) == 13
+
+
+DUMMY_BACKEND = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+def stored_files(root: Path) -> list[Path]:
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+def test_a_report_reopened_before_its_render_runs_gets_no_pdf_and_its_next_approval_does(
+    world, users, demo_report, settings, media_root, django_capture_on_commit_callbacks
+):
+    inline = settings.TASKS
+    settings.TASKS = DUMMY_BACKEND  # enqueued, run below by hand: a worker that runs late
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(demo_report, users)
+    (queued,) = task_backends["default"].results
+    first = demo_report.approved_versions.get()
+    assert queued.args == [first.pk]
+
+    report_transition(report=demo_report, user=users["admin"], action="reopen", comment="更正")
+    demo_report.refresh_from_db()
+    demo_report.functions = "重新打开后改过的职能概述：尚未批准。"
+    demo_report.save()
+    assert queued.task.call(*queued.args) is None  # the worker runs now, too late
+
+    assert not OfficialPdf.objects.exists()
+    assert stored_files(media_root) == []
+
+    settings.TASKS = inline
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(demo_report, users)
+    pdf = OfficialPdf.objects.get()
+    assert pdf.version.number == 2
+    assert pdf.version != first
+    assert stored_files(media_root) == [media_root / pdf.file.name]
+    assert "重新打开后改过的职能概述" in "".join(pdf_pages(media_root / pdf.file.name))

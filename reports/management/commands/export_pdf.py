@@ -2,7 +2,7 @@
 
 from django.core.management.base import CommandError
 
-from reports.archive import official_pdf, preview_pdf
+from reports.archive import NotApproved, official_pdf, preview_pdf
 from reports.management.base import ReportCommand
 from reports.models import Report
 
@@ -32,7 +32,10 @@ class Command(ReportCommand):
         path = self.output_path(output, ".pdf")
         if approved:
             # The very file auditors download, rendered and stored on first use.
-            stored = official_pdf(report=report)
+            try:
+                stored = official_pdf(report=report)
+            except NotApproved as refused:  # reopened while it rendered
+                raise CommandError(f"未导出：{refused}") from None
             with stored.file.open("rb") as f:
                 pdf = f.read()
             note = f"，SHA-256 {stored.sha256}"
