@@ -1,10 +1,12 @@
 """Write a report's 自评表 as an .xlsx workbook in the official layout."""
 
+from perfeval import access
 from reports.excel.export import selfeval_xlsx
-from reports.management.base import ReportCommand
+from reports.management.base import ReportCommand, acting_user
 
 
 class Command(ReportCommand):
+    access_action = access.VIEW
     help = (
         "将某部门某年度的部门整体支出绩效自评表导出为 Excel（.xlsx）："
         "“自评表”工作表按正式格式排版，“收支明细”工作表列出收入、支出和“三公”经费明细，"
@@ -15,8 +17,8 @@ class Command(ReportCommand):
         super().add_arguments(parser)
         parser.add_argument("-o", "--output", required=True, help="写入的 .xlsx 文件路径")
 
-    def handle(self, *args, department, year, output, **options):
-        report = self.report(department, year)
+    def handle(self, *args, department, year, output, user=None, **options):
+        report = self.report(department, year, acting_user(user) if user else None)
         path = self.output_path(output, ".xlsx")
         data = selfeval_xlsx(report=report)
         path.write_bytes(data)

@@ -2,7 +2,8 @@
 
 import json
 
-from reports.management.base import ReportCommand
+from perfeval import access
+from reports.management.base import ReportCommand, acting_user
 from reports.models import Report
 from reports.selectors import report_summary
 
@@ -10,14 +11,15 @@ STATUS_LABELS = dict(Report.Status.choices)
 
 
 class Command(ReportCommand):
+    access_action = access.VIEW
     help = "输出某部门某年度自评报告的汇总数据（--json 输出机器可读格式）。"
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("--json", action="store_true", help="输出 JSON")
 
-    def handle(self, *args, department, year, **options):
-        report = self.report(department, year)
+    def handle(self, *args, department, year, user=None, **options):
+        report = self.report(department, year, acting_user(user) if user else None)
         summary = report_summary(report=report)
         if options["json"]:
             self.stdout.write(dumps(summary))

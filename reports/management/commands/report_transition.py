@@ -1,9 +1,8 @@
 """Move a report through the workflow from the command line, through the same rules as the web."""
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
-from reports.management.base import ReportCommand
+from reports.management.base import ReportCommand, acting_user
 from reports.workflow import TRANSITIONS, TransitionRefused, action_label, report_transition
 
 
@@ -18,10 +17,7 @@ class Command(ReportCommand):
 
     def handle(self, *args, department, year, action, user, comment, **options):
         report = self.report(department, year)
-        try:
-            actor = get_user_model().objects.get(username=user, is_active=True)
-        except get_user_model().DoesNotExist:
-            raise CommandError(f"找不到启用的用户“{user}”：请检查用户名。") from None
+        actor = acting_user(user)
         try:
             report_transition(report=report, user=actor, action=action, comment=comment)
         except TransitionRefused as refused:
