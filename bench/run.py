@@ -17,7 +17,7 @@ import time
 
 from bench import common
 
-AREAS = ("pdf", "web", "xlsx", "province")
+AREAS = ("pdf", "web", "xlsx", "province", "hostile", "concurrency")
 
 # Issue 9's goals: (figure, comparison, limit), measured on the machine the run is on.
 GOALS = (
@@ -30,6 +30,9 @@ GOALS = (
     ("province_auditor_list_s", "<=", 0.3),
     ("province_dashboard_s", "<=", 0.3),
     ("xlsx_import_1000_rows_s", "<=", 1),
+    ("writes_blocked_max_s", "<=", 1),
+    ("xlsx_hostile_max_s", "<=", 5),
+    ("xlsx_hostile_max_rss_mb", "<=", 300),
 )
 COMPARE = {"<=": operator.le, ">=": operator.ge}
 

@@ -1,10 +1,15 @@
-"""Middleware of the project: page-only CSP, sliding sessions, uncached private pages."""
+"""Middleware of the project: page-only CSP, sliding sessions, uncached private pages, and
+request bodies refused before they are read when larger than any upload."""
 
 import time
 
 from csp.constants import HEADER
 from csp.middleware import CSPMiddleware
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+
+from perfeval.limits import UPLOAD_MAX_BYTES
+from reports.excel.measure import size_refusal
 
 # Documents a browser runs as pages; everything else (PDF, XLSX, ZIP, JSON) runs no script.
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "image/svg+xml")
@@ -78,3 +83,27 @@ class PrivatePagesMiddleware:
             patch_cache_control(response, private=True, no_store=True)
         return response
 
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request body larger than any upload the site takes, before anything reads it.
+
+    Measured on Content-Length, ahead of CsrfViewMiddleware: reading ``request.POST`` would have
+    Django parse a multipart body and spool its file to disk first. The largest upload is a
+    自评表 (``UPLOAD_MAX_BYTES``), with room for the form around it.
+    """
+
+    MULTIPART_OVERHEAD = 64 * 1024  # boundaries, the CSRF token and the other fields
+    MAX_BODY = UPLOAD_MAX_BYTES + MULTIPART_OVERHEAD
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # as Django reads it: no body
+        if length > self.MAX_BODY:
+            message = size_refusal(length - self.MULTIPART_OVERHEAD)
+            return render(request, "413.html", {"message": message}, status=413)
+        return self.get_response(request)

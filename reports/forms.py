@@ -4,10 +4,11 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from departments.models import Department
+from perfeval.limits import UPLOAD_MAX_BYTES
 from scoring.models import GradeBand
 
-from .excel.importer import MAX_BYTES
-from .models import ApprovedVersion, Report
+from .excel.measure import name_refusal, size_refusal
+from .models import MAX_YEAR, MIN_YEAR, ApprovedVersion, Report
 
 DEPARTMENT_CHOICES_MAX = 200
 
@@ -71,7 +72,9 @@ class SelfevalUploadForm(forms.Form):
 
     file = forms.FileField(
         label="自评表文件（.xlsx）",
-        help_text="本系统导出的自评表，或按同样格式手工填写的表格；不超过 5 MB。",
+        help_text=(
+            f"本系统导出的自评表，或按同样格式手工填写的表格；不超过 {UPLOAD_MAX_BYTES >> 20} MB。"
+        ),
         widget=forms.ClearableFileInput(
             attrs={
                 "class": "form-control",
@@ -82,18 +85,9 @@ class SelfevalUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        name = upload.name.lower()
-        if name.endswith(".xls"):
-            raise forms.ValidationError(
-                "这是旧版 Excel（.xls）文件：请在 Excel 或 WPS 中“另存为”.xlsx 格式后再上传。"
-            )
-        if not name.endswith(".xlsx"):
-            raise forms.ValidationError("只能导入 .xlsx 格式的自评表：请选择 Excel 工作簿文件。")
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                f"文件大小为 {upload.size / 1024 / 1024:.1f} MB，超过 5 MB 的上限："
-                "请删除多余的工作表、图片后另存再上传。"
-            )
+        # By name here (.xlsm, .xls, .et, .ods, …); by content, whatever the name, on reading.
+        if message := name_refusal(upload.name) or size_refusal(upload.size):
+            raise forms.ValidationError(message)
         return upload
 
 
@@ -107,4 +101,24 @@ class SelfevalAdminUploadForm(SelfevalUploadForm):
         widget=forms.TextInput(attrs={"class": "form-control"}),
         help_text="填写新指标体系的名称时，按表中的一、二、三级指标和权重新建一个版本，并让本报告使用它；"
         "留空则按报告现有的指标体系导入。",
+    )
+
+
+class ReportStartForm(forms.Form):
+    """Starting a department's next report: the year of its first, or copy or new after that."""
+
+    year = forms.IntegerField(
+        label="年度",
+        required=False,
+        min_value=MIN_YEAR,
+        max_value=MAX_YEAR,
+        error_messages={
+            "invalid": "年度请填写四位数字，如 2023。",
+            "min_value": "年度不能早于 %(limit_value)s 年。",
+            "max_value": "年度不能晚于 %(limit_value)s 年。",
+        },
+    )
+    mode = forms.ChoiceField(
+        choices=[("copy", "复制上一年度报告"), ("new", "使用默认指标体系新建")],
+        required=False,
     )

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     # same headers everywhere, and without touching sessions or the database.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "perfeval.middleware.PageCSPMiddleware",
+    # Before anything reads a body (sessions, CSRF): a body larger than any upload is refused.
+    "perfeval.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

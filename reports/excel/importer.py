@@ -20,6 +20,8 @@ from budgets.calc import Amounts
 from budgets.models import ExpenditureLine, FundSource, IncomeLine, ThreePublicLine
 from budgets.selectors import report_budget_figures
 from perfeval import access
+from perfeval.fields import text_too_long
+from perfeval.limits import NARRATIVE_MAX_CHARS, ROW_TEXT_MAX_CHARS, UPLOAD_MAX_BYTES
 from reports.models import Report
 from reports.selectors import report_data
 from reports.totals import totals_changed, totals_deferred
@@ -28,6 +30,7 @@ from scoring.models import Framework, GroupResult, Indicator, IndicatorResult
 from scoring.selectors import framework_children
 from scoring.services import framework_load
 
+from .measure import size_refusal
 from .read import (
     WARNING,
     HeaderFigure,
@@ -40,7 +43,7 @@ from .read import (
     selfeval_read,
 )
 
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = UPLOAD_MAX_BYTES
 ZERO = Decimal("0")
 HEADER_FIGURES = {
     "fiscal": "财政拨款",
@@ -94,7 +97,8 @@ class _LinesPlan:
 def selfeval_import(
     *,
     report: Report,
-    data: bytes,
+    data: bytes | None = None,
+    reading: SheetReading | None = None,
     new_framework: str = "",
     user=None,
     filename: str = "",
@@ -102,18 +106,20 @@ def selfeval_import(
 ) -> ImportResult:
     """Import a filled 自评表 into ``report``, or raise SelfevalImportRefused listing why not.
 
+    The workbook is given as its bytes (``data``) or as already read by ``selfeval_reading``
+    (``reading``), so that a page checking the sheet first reads the file once.
     ``new_framework`` names a new framework built from the sheet's own indicators and
     weights; the report is bound to it. ``user`` is recorded in the change history;
     ``filename`` goes into the override reasons the import fills in. ``dry_run`` does
     everything and then rolls it back, so a page can show the warnings (another department's
     sheet, another year) and ask the clerk to confirm before importing for real.
     """
-    _refuse_if_too_large(data)
-    _refuse_unless_editable(report)
-    try:
-        reading = selfeval_read(data)
-    except UnreadableWorkbook as unreadable:
-        raise SelfevalImportRefused([Problem(unreadable.message)]) from None
+    if reading is None:
+        _refuse_if_too_large(data)
+        _refuse_unless_editable(report)
+        reading = selfeval_reading(data)
+    else:
+        _refuse_unless_editable(report)
 
     with transaction.atomic():
         with totals_deferred():
@@ -134,32 +140,42 @@ def selfeval_import(
     return result
 
 
-def selfeval_identity_check(*, report: Report, data: bytes) -> list[Problem]:
+def selfeval_reading(data: bytes) -> SheetReading:
+    """The workbook read (``read.selfeval_read``), or SelfevalImportRefused saying why not.
+
+    The file is measured before it is parsed: too large, not an .xlsx, or a sheet, merge or
+    part over the limits of perfeval/limits.py is refused with what to do.
+    """
+    _refuse_if_too_large(data)
+    try:
+        return selfeval_read(data)
+    except UnreadableWorkbook as unreadable:
+        raise SelfevalImportRefused([Problem(unreadable.message)]) from None
+
+
+def selfeval_identity_check(
+    *, report: Report, data: bytes | None = None, reading: SheetReading | None = None
+) -> list[Problem]:
     """Where the sheet's printed 部门名称 or year differ from the report's, before importing.
 
     An upload page asks the clerk to confirm these. A file that cannot be imported at all
     (too large, not a workbook, a report not open for editing) is refused as by the import.
+    Give the bytes (``data``) or the reading the import will then be given.
     """
-    _refuse_if_too_large(data)
-    _refuse_unless_editable(report)
-    try:
-        reading = selfeval_read(data)
-    except UnreadableWorkbook as unreadable:
-        raise SelfevalImportRefused([Problem(unreadable.message)]) from None
+    if reading is None:
+        _refuse_if_too_large(data)
+        _refuse_unless_editable(report)
+        reading = selfeval_reading(data)
+    else:
+        _refuse_unless_editable(report)
     return _identity_warnings(report, reading)
 
 
-def _refuse_if_too_large(data: bytes) -> None:
-    if len(data) > MAX_BYTES:
-        raise SelfevalImportRefused(
-            [
-                Problem(
-                    f"文件大小为 {len(data) / 1024 / 1024:.1f} MB，超过 "
-                    f"{MAX_BYTES // 1024 // 1024} MB 的上限：自评表通常只有几十 KB，"
-                    "请删除多余的工作表、图片后另存再导入。"
-                )
-            ]
-        )
+def _refuse_if_too_large(data: bytes | None) -> None:
+    if data is None:
+        raise TypeError("give the workbook's bytes (data) or its reading")
+    if message := size_refusal(len(data)):
+        raise SelfevalImportRefused([Problem(message)])
 
 
 def _refuse_unless_editable(report: Report) -> None:
@@ -220,6 +236,7 @@ def _import(
         plans = _match(reading, framework, problems)
         problems += _total_warning(reading)
     lines = _lines_plan(report, reading, problems)
+    problems += _text_problems(reading)
 
     problems.sort(key=lambda p: (p.sheet != reading.sheet, p.sheet, p.row or 0, p.column))
     if any(p.is_error for p in problems):
@@ -244,6 +261,36 @@ def _import(
 
 
 # --- Identity: the sheet's department and year -------------------------------------------
+
+
+def _text_problems(reading: SheetReading) -> list[Problem]:
+    """Free text longer than the report may hold: refused, not cut, since it is the clerk's."""
+    problems = []
+    for name, label in (("annual_goal", "年初设定目标"), ("annual_goal_result", "全年完成情况")):
+        if message := text_too_long(getattr(reading, name), NARRATIVE_MAX_CHARS):
+            row, column = reading.goal_cells.get(name, (None, ""))
+            problems.append(
+                Problem(
+                    f"年度总体目标“{label}”{message}",
+                    sheet=reading.sheet,
+                    row=row,
+                    column=column,
+                )
+            )
+    reported: set[str] = set()  # a merged 偏差及原因分析 is read on every row it covers
+    for row in reading.rows:
+        message = text_too_long(row.deviation, ROW_TEXT_MAX_CHARS)
+        if message and row.deviation not in reported:
+            reported.add(row.deviation)
+            problems.append(
+                Problem(
+                    f"三级指标“{row.level3}”的偏差及原因分析{message}",
+                    sheet=reading.sheet,
+                    row=row.row,
+                    column=row.columns.get("deviation", ""),
+                )
+            )
+    return problems
 
 
 def _identity_warnings(report: Report, reading: SheetReading) -> list[Problem]:
@@ -1159,4 +1206,5 @@ __all__ = [
     "SelfevalImportRefused",
     "selfeval_identity_check",
     "selfeval_import",
+    "selfeval_reading",
 ]

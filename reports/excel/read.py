@@ -11,20 +11,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from perfeval.limits import UPLOAD_MAX_UNPACKED_BYTES
+
+from .measure import UnreadableWorkbook, WorkbookMeasure, workbook_measure
+
 ERROR, WARNING = "error", "warning"
-# A workbook's parts unpacked; a 5 MB file never legitimately reaches this (zip bombs do).
-MAX_UNPACKED_BYTES = 40 * 1024 * 1024
+MAX_UNPACKED_BYTES = UPLOAD_MAX_UNPACKED_BYTES  # checked by measure.py, before openpyxl
 HUNDRED = Decimal("100")
 
 # --- Problems -----------------------------------------------------------------------------
@@ -57,14 +59,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.where}：{self.message}" if self.where else self.message
-
-
-class UnreadableWorkbook(Exception):
-    """The bytes are not an .xlsx workbook that can be opened; the message says what they are."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 # --- Text and numbers ---------------------------------------------------------------------
@@ -270,6 +264,8 @@ class SheetReading:
     figures: dict[str, HeaderFigure] = field(default_factory=dict)
     annual_goal: str = ""
     annual_goal_result: str = ""
+    # Where each goal's text was read: "annual_goal" → (row, column letter).
+    goal_cells: dict[str, tuple[int, str]] = field(default_factory=dict)
     header_row: int | None = None
     rows: list[IndicatorRow] = field(default_factory=list)
     total_score: Decimal | None = None
@@ -310,14 +306,17 @@ def _stored_cells(ws: Worksheet):
 
 
 class Grid:
-    """A worksheet's values by (row, column), 1-based; a merged range's value in all its cells."""
+    """A worksheet's values by (row, column), 1-based; a merged range's value in all its cells.
 
-    def __init__(self, ws: Worksheet, formulas: Worksheet | None = None):
+    ``blank_formulas`` are the cells holding a formula saved without its result, as measured
+    from the file (measure.py): openpyxl's cached values alone cannot tell them from blanks.
+    """
+
+    def __init__(self, ws: Worksheet, blank_formulas: Iterable[tuple[int, int]] = ()):
         self.title = ws.title
         self.values: dict[tuple[int, int], object] = {}
         self.formats: dict[tuple[int, int], str] = {}
         self.spans: dict[tuple[int, int], Span] = {}
-        self.formula_cells: set[tuple[int, int]] = set()
         # The cells stored in the file only: iter_rows() would visit every empty cell up to a
         # stray formatted cell at row 1,048,576.
         for place, cell in _stored_cells(ws):
@@ -326,10 +325,9 @@ class Grid:
             ):
                 self.values[place] = cell.value
                 self.formats[place] = cell.number_format or ""
-        if formulas is not None:
-            for place, cell in _stored_cells(formulas):
-                if cell.data_type == "f" and place not in self.values:
-                    self.formula_cells.add(place)
+        self.formula_cells = {place for place in blank_formulas if place not in self.values}
+        # measure.py has refused merges outside the sheet's limits and overlapping ones
+        # covering more than it, so this walks a bounded number of cells.
         for merged in ws.merged_cells.ranges:
             span = Span(merged.min_row, merged.min_col, merged.max_row, merged.max_col)
             value = self.values.get((span.min_row, span.min_col))
@@ -368,7 +366,7 @@ class Grid:
         return (row, col) in self.formula_cells
 
     def row_keys(self, row: int) -> list[tuple[int, str]]:
-        return [(c, self.key(row, c)) for c in range(1, self.max_col + 1) if self.key(row, c)]
+        return [(c, key) for c in range(1, self.max_col + 1) if (key := self.key(row, c))]
 
 
 # --- Finding the indicator table ----------------------------------------------------------
@@ -434,67 +432,32 @@ def find_header(grid: Grid) -> tuple[int, dict[str, int]] | None:
 # --- Reading the workbook -----------------------------------------------------------------
 
 
-def open_workbook(data: bytes):
-    """The workbook's cached values and, if it has formulas, the formulas (None otherwise);
-    or UnreadableWorkbook saying why not."""
-    head = data[:8]
-    if not data:
-        raise UnreadableWorkbook("文件是空的：请选择填好的自评表 .xlsx 文件。")
-    if head.startswith(b"%PDF"):
-        raise UnreadableWorkbook("这是 PDF 文件，不是 Excel 表格：请上传 .xlsx 格式的自评表。")
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UnreadableWorkbook(
-            "这是旧版 Excel（.xls）或其他 Office 文件：请在 Excel 中“另存为”.xlsx 格式后再导入。"
-        )
-    if not head.startswith(b"PK"):
-        raise UnreadableWorkbook(
-            "文件不是 .xlsx 格式的 Excel 表格（可能是文本、图片或其他文件）："
-            "请上传用 Excel 或 WPS 保存的 .xlsx 文件。"
-        )
+def open_workbook(data: bytes) -> tuple[Workbook, WorkbookMeasure]:
+    """The workbook's cached values and its measurement; or UnreadableWorkbook saying why not.
+
+    The bytes are measured first (measure.py), so openpyxl opens only a file within the
+    limits, and only once: the measurement has already found the formulas without a result.
+    """
+    measured = workbook_measure(data)
     try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-            if unpacked > MAX_UNPACKED_BYTES:
-                raise UnreadableWorkbook(
-                    "文件解压后过大，不像是一张自评表：请只保留自评表所在的工作表后再导入。"
-                )
-            broken = archive.testzip()
-            # Formulas are looked at only to tell one without a saved result; most sheets
-            # have none, and opening the workbook a second time is half an import's time.
-            has_formulas = broken is None and any(
-                re.search(rb"<(?:\w+:)?f[ >]", archive.read(name))
-                for name in names
-                if name.startswith("xl/worksheets/") and name.endswith(".xml")
-            )
-    except zipfile.BadZipFile:
-        raise UnreadableWorkbook(
-            "文件已损坏或不完整（可能下载或复制时被截断）：请重新保存或重新下载后再导入。"
-        ) from None
-    if broken is not None:
-        raise UnreadableWorkbook(
-            f"文件已损坏（其中的“{broken}”无法读取）：请在 Excel 中打开并另存为后再导入。"
-        )
-    if "xl/workbook.xml" not in names:
-        raise UnreadableWorkbook(
-            "文件是压缩包，但不是 Excel 工作簿（可能是 Word 文档或其他文件）："
-            "请上传 .xlsx 格式的自评表。"
-        )
-    try:
-        values = load_workbook(BytesIO(data), data_only=True)
-        formulas = load_workbook(BytesIO(data), data_only=False) if has_formulas else None
+        workbook = load_workbook(BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
         raise UnreadableWorkbook(
             f"无法读取这个 Excel 文件（{type(exc).__name__}）："
             "请在 Excel 中打开并另存为 .xlsx 后再导入。"
         ) from None
-    return values, formulas
+    return workbook, measured
 
 
 def selfeval_read(data: bytes) -> SheetReading:
     """Read a 自评表 workbook; raise UnreadableWorkbook when the bytes are not one."""
-    values, formulas = open_workbook(data)
-    sheets = [ws for ws in values.worksheets if isinstance(ws, Worksheet)]
+    workbook, measured = open_workbook(data)
+    sheets = [ws for ws in workbook.worksheets if isinstance(ws, Worksheet)]
+
+    def grid_of(ws: Worksheet) -> Grid:
+        sheet = measured.sheets.get(ws.title)
+        return Grid(ws, sheet.blank_formulas if sheet else ())
+
     reading = SheetReading()
     if not sheets:
         reading.problems.append(Problem("工作簿中没有工作表：请确认文件内容。"))
@@ -504,16 +467,15 @@ def selfeval_read(data: bytes) -> SheetReading:
     candidates.sort(key=lambda ws: "自评" not in normalise(ws.title))  # 自评表 first
     chosen: tuple[Grid, tuple[int, dict[str, int]] | None] | None = None
     for ws in candidates:
-        grid = Grid(ws, formulas[ws.title] if formulas else None)
-        header = find_header(grid)
+        candidate = grid_of(ws)
+        header = find_header(candidate)
         if header is not None:
-            chosen = (grid, header)
+            chosen = (candidate, header)
             break
         if chosen is None:
-            chosen = (grid, None)
+            chosen = (candidate, None)
     if chosen is None:
-        grid = Grid(sheets[0], formulas[sheets[0].title] if formulas else None)
-        chosen = (grid, None)
+        chosen = (grid_of(sheets[0]), None)
     grid, header = chosen
     reading.sheet = grid.title
     if header is None:
@@ -531,10 +493,7 @@ def selfeval_read(data: bytes) -> SheetReading:
         _read_header_block(grid, reading, last_row=header_row - 1)
         _read_indicator_rows(grid, reading, header_row, columns)
     if lines_sheets:
-        ws = lines_sheets[0]
-        reading.lines = _read_lines(
-            Grid(ws, formulas[ws.title] if formulas else None), reading.problems
-        )
+        reading.lines = _read_lines(grid_of(lines_sheets[0]), reading.problems)
     return reading
 
 
@@ -586,7 +545,10 @@ def _read_header_block(grid: Grid, reading: SheetReading, *, last_row: int) -> N
                 columns.setdefault("rate", col)
             for name, label in GOAL_LABELS.items():
                 if key == label and not getattr(reading, name):
-                    setattr(reading, name, _text_near(grid, row, col, last_row))
+                    text, place = _text_near(grid, row, col, last_row)
+                    setattr(reading, name, text)
+                    if text:
+                        reading.goal_cells[name] = (place[0], get_column_letter(place[1]))
     for row in range(1, last_row + 1):
         for col, key in grid.row_keys(row):
             if len(key) > 20:
@@ -610,20 +572,20 @@ def _read_department(grid: Grid, reading: SheetReading, row: int, col: int) -> N
             return
 
 
-def _text_near(grid: Grid, row: int, col: int, last_row: int) -> str:
-    """A goal's text: in the cell below its label (the official layout) or to its right."""
+def _text_near(grid: Grid, row: int, col: int, last_row: int) -> tuple[str, tuple[int, int]]:
+    """A goal's text and its cell: below its label (the official layout) or to its right."""
     for r in range(row + 1, min(row + 3, last_row) + 1):
         key = grid.key(r, col)
         if key:
             if not _is_label(key):
-                return grid.text(r, col)
+                return grid.text(r, col), (r, col)
             break
     label = grid.key(row, col)
     for c in range(col + 1, grid.max_col + 1):
         key = grid.key(row, c)
         if key and key != label:
-            return "" if _is_label(key) else grid.text(row, c)
-    return ""
+            return ("" if _is_label(key) else grid.text(row, c)), (row, c)
+    return "", (row, col)
 
 
 def _read_figure(

@@ -33,8 +33,13 @@ def selfeval_upload(request, *, report, form_class, template: str, context: dict
         except signing.BadSignature:
             messages.error(request, "确认已过期：请重新选择文件上传。")
             return redirect(request.path)
-        with default_storage.open(name, "rb") as f:
-            data = f.read()
+        try:
+            with default_storage.open(name, "rb") as f:
+                data = f.read()
+        except FileNotFoundError:
+            # Confirmed already (the file is deleted on use) or pruned as expired.
+            messages.error(request, "确认已使用或已过期：请重新选择文件上传。")
+            return redirect(request.path)
         default_storage.delete(name)
         page = (form_class(), template, context)
         return _selfeval_import(request, report, data, request.POST, page, done_url)
@@ -43,7 +48,8 @@ def selfeval_upload(request, *, report, form_class, template: str, context: dict
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            warnings = importer.selfeval_identity_check(report=report, data=data)
+            reading = importer.selfeval_reading(data)  # once per request: check, then import
+            warnings = importer.selfeval_identity_check(report=report, reading=reading)
         except importer.SelfevalImportRefused as refused:
             return render(
                 request, template, {**context, "form": form, "problems": refused.problems}
@@ -66,7 +72,8 @@ def selfeval_upload(request, *, report, form_class, template: str, context: dict
                 },
             )
         options = {**form.cleaned_data, "filename": upload.name}
-        return _selfeval_import(request, report, data, options, (form, template, context), done_url)
+        page = (form, template, context)
+        return _selfeval_import(request, report, reading, options, page, done_url)
     return render(request, template, {**context, "form": form})
 
 
@@ -90,11 +97,13 @@ def pending_prune() -> int:
     return deleted
 
 
-def _selfeval_import(request, report, data, options, page, done_url):
+def _selfeval_import(request, report, workbook, options, page, done_url):
+    """Import ``workbook``: its bytes (a held-back file) or its reading (a fresh upload)."""
+    source = {"data": workbook} if isinstance(workbook, bytes) else {"reading": workbook}
     try:
         result = importer.selfeval_import(
             report=report,
-            data=data,
+            **source,
             new_framework=options.get("new_framework") or "",
             user=request.user,
             filename=options.get("filename") or "",

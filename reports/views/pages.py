@@ -11,7 +11,8 @@ from perfeval import access
 
 from .. import workflow
 from ..documents import report_document_html
-from ..models import Report
+from ..forms import ReportStartForm
+from ..models import MAX_YEAR, Report
 from ..selectors import report_scores
 from ..services import report_create, report_start_next_year
 from ..workflow import TransitionRefused
@@ -42,12 +43,20 @@ def report_start(request):
     department = request.user.department
     if department is None or not access.may(request.user, access.START, department):
         raise PermissionDenied("只有部门的填报员可以新建本部门的报告。")
+    form = ReportStartForm(request.POST)
     latest = Report.objects.filter(department=department).order_by("-year").first()
-    year = latest.year + 1 if latest else int(request.POST.get("year") or 0)
+    if not form.is_valid() or (latest is None and form.cleaned_data["year"] is None):
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, f"未新建报告：{errors[0] if errors else '请填写年度，如 2023。'}")
+        return redirect("home")
+    year = latest.year + 1 if latest else form.cleaned_data["year"]
+    if year > MAX_YEAR:
+        messages.error(request, f"未新建报告：年度不能晚于 {MAX_YEAR} 年。")
+        return redirect("home")
     if Report.objects.filter(department=department, year=year).exists():
         messages.error(request, f"{year} 年的报告已经存在：请在列表中打开它继续填写。")
         return redirect("home")
-    if latest is not None and request.POST.get("mode") == "copy":
+    if latest is not None and form.cleaned_data["mode"] == "copy":
         report = report_start_next_year(previous=latest)
         messages.success(
             request,

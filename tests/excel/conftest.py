@@ -4,6 +4,7 @@
 framework); ``selfeval_bytes(...)`` lays it out like the seed, with switches for the ways
 real files differ: bracket widths, weights in their own columns, numbers stored as text,
 percentages as numbers, spacer rows, a header block moved down, no title, no merges.
+``db_state()`` is everything an import may write, to show that a refused one wrote nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +17,11 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from budgets.models import ExpenditureLine, IncomeLine, ThreePublicLine
+from departments.models import Department
 from reports import demo_data
+from reports.models import Report
+from scoring.models import Framework, GroupResult, Indicator, IndicatorResult
 from scoring.rules import num
 from scoring.services import standard_framework_data
 
@@ -392,6 +397,35 @@ def other_framework_bytes(*, level1_weights: dict[str, str] | None = None) -> by
     _put(ws, row, 1, "合计")
     _put(ws, row, 6, "85.5")
     return workbook_bytes(workbook)
+
+
+def db_state() -> dict:
+    """Everything an import may write, to show that a refused import wrote nothing."""
+    return {
+        "results": list(
+            IndicatorResult.objects.order_by("pk").values_list(
+                "report", "indicator", "target", "actual", "score", "deviation", "override_reason"
+            )
+        ),
+        "groups": list(
+            GroupResult.objects.order_by("pk").values_list("report", "indicator", "score")
+        ),
+        "spending": list(
+            ExpenditureLine.objects.order_by("pk").values_list("report", "nature", "budget")
+        ),
+        "income": list(IncomeLine.objects.order_by("pk").values_list("report", "actual")),
+        "three_public": list(
+            ThreePublicLine.objects.order_by("pk").values_list("report", "kind", "actual")
+        ),
+        "reports": list(
+            Report.objects.order_by("pk").values_list(
+                "pk", "framework", "annual_goal", "annual_goal_result", "status"
+            )
+        ),
+        "frameworks": Framework.objects.count(),
+        "indicators": Indicator.objects.count(),
+        "departments": Department.objects.count(),
+    }
 
 
 @pytest.fixture

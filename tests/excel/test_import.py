@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from budgets.models import ExpenditureLine, IncomeLine, ThreePublicLine
+from budgets.models import ExpenditureLine
 from departments.models import Department
 from reports.excel.importer import (
     MAX_BYTES,
@@ -20,12 +20,13 @@ from reports.excel.importer import (
 from reports.models import NARRATIVE_FIELDS, Report
 from reports.selectors import report_data, report_summary
 from reports.services import report_create
-from scoring.models import Framework, GroupResult, Indicator, IndicatorResult
+from scoring.models import Framework, GroupResult, IndicatorResult
 from tests.conftest import DEMO_DEPARTMENT
 from tests.excel.conftest import (
     OTHER_FRAMEWORK_TOTAL,
     SEED_FIGURES,
     Layout,
+    db_state,
     other_framework_bytes,
     renamed,
     seed_sections,
@@ -55,35 +56,6 @@ def _scorecard(report):
 
 def _import(report, data, **kwargs):
     return selfeval_import(report=Report.objects.get(pk=report.pk), data=data, **kwargs)
-
-
-def db_state() -> dict:
-    """Everything an import may write, to show that a refused import wrote nothing."""
-    return {
-        "results": list(
-            IndicatorResult.objects.order_by("pk").values_list(
-                "report", "indicator", "target", "actual", "score", "deviation", "override_reason"
-            )
-        ),
-        "groups": list(
-            GroupResult.objects.order_by("pk").values_list("report", "indicator", "score")
-        ),
-        "spending": list(
-            ExpenditureLine.objects.order_by("pk").values_list("report", "nature", "budget")
-        ),
-        "income": list(IncomeLine.objects.order_by("pk").values_list("report", "actual")),
-        "three_public": list(
-            ThreePublicLine.objects.order_by("pk").values_list("report", "kind", "actual")
-        ),
-        "reports": list(
-            Report.objects.order_by("pk").values_list(
-                "pk", "framework", "annual_goal", "annual_goal_result", "status"
-            )
-        ),
-        "frameworks": Framework.objects.count(),
-        "indicators": Indicator.objects.count(),
-        "departments": Department.objects.count(),
-    }
 
 
 def _write(tmp_path: Path, data: bytes, name: str = "自评表.xlsx") -> str:

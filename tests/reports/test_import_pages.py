@@ -6,8 +6,12 @@ import time
 from decimal import Decimal as D
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http.multipartparser import MultiPartParser
+from django.test import Client
 from openpyxl import load_workbook
 
+from departments.models import User
+from perfeval.limits import UPLOAD_MAX_BYTES
 from reports.excel.export import selfeval_xlsx
 from reports.models import Report
 from reports.selectors import report_data
@@ -124,3 +128,34 @@ def test_an_upload_never_confirmed_is_removed_once_its_confirmation_expired(
     assert 'id="import-confirm"' in page.content.decode()
     remaining = list(pending.iterdir())
     assert len(remaining) == 1 and remaining[0] != abandoned  # only the new one waits
+
+
+def test_a_confirmation_used_twice_is_refused_with_what_to_do(client_for, demo_report):
+    new = next_year(demo_report)
+    clerk = client_for("clerk")
+    page = clerk.post(import_url(new), {"file": upload(selfeval_xlsx(report=demo_report))})
+    pending = page.content.decode().split('name="pending" value="', 1)[1].split('"', 1)[0]
+    assert clerk.post(import_url(new), {"pending": pending}).status_code == 302
+
+    again = clerk.post(import_url(new), {"pending": pending})
+
+    assert again.status_code == 302
+    assert again.headers["Location"] == import_url(new)
+    assert "确认已使用或已过期：请重新选择文件上传。" in clerk.get(import_url(new)).content.decode()
+
+
+def test_a_body_over_the_upload_limit_is_refused_before_it_is_parsed(demo_report, monkeypatch):
+    def unparsed(self):
+        raise AssertionError("the multipart body was parsed")
+
+    # As a browser posts it: the CSRF check reads the form, unless the body is refused first.
+    clerk = Client(enforce_csrf_checks=True)
+    clerk.force_login(User.objects.get(username="clerk"))
+    monkeypatch.setattr(MultiPartParser, "parse", unparsed)
+    before = list(IndicatorResult.objects.order_by("pk").values_list("score", flat=True))
+
+    page = clerk.post(import_url(demo_report), {"file": upload(bytes(UPLOAD_MAX_BYTES + 100_000))})
+
+    assert page.status_code == 413
+    assert "超过 5 MB 的上限" in page.content.decode()
+    assert list(IndicatorResult.objects.order_by("pk").values_list("score", flat=True)) == before

@@ -9,6 +9,9 @@ from django.db import transaction
 
 from departments.models import Department
 from reports.excel.importer import SelfevalImportRefused, selfeval_import
+from reports.excel.measure import size_refusal
+from reports.excel.read import Problem
+from reports.management.base import acting_user
 from reports.models import Report
 from reports.selectors import report_data
 from reports.services import report_create
@@ -43,18 +46,34 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="只检查并列出结果和提示，不保存任何内容"
         )
+        parser.add_argument(
+            "--user",
+            help="以哪个用户的身份导入（用户名）：按该用户在系统中的权限检查，并记入修改记录",
+        )
 
-    def handle(self, *args, file, department, year, create, new_framework, dry_run, **options):
+    def handle(
+        self, *args, file, department, year, create, new_framework, dry_run, user=None, **options
+    ):
+        actor = acting_user(user) if user else None
         path = Path(file)
         try:
-            data = path.read_bytes()
+            # The workbook is measured before it is parsed (reports/excel/measure.py); a file
+            # over the upload limit is not even read into memory.
+            too_large = size_refusal(path.stat().st_size)
+            data = b"" if too_large else path.read_bytes()
         except OSError as error:
             raise CommandError(f"无法读取文件“{file}”：{error.strerror or error}。") from None
         try:
+            if too_large:
+                raise SelfevalImportRefused([Problem(too_large)])
             with transaction.atomic():
                 report, created = self._report(department, year, create)
                 result = selfeval_import(
-                    report=report, data=data, new_framework=new_framework, filename=path.name
+                    report=report,
+                    data=data,
+                    new_framework=new_framework,
+                    filename=path.name,
+                    user=actor,
                 )
                 card = report_data(report=report).scorecard
                 if dry_run:
