@@ -1,7 +1,7 @@
 """``make bench``: every benchmark in its own process, one JSON object on stdout with the goals.
 
-``python -m bench.run [pdf web xlsx province]`` runs the named areas only. Progress goes to
-stderr; the exit status is 1 when an area failed (its figures are then missing).
+``python -m bench.run [pdf web xlsx province hostile concurrency]`` runs the named areas only.
+Progress goes to stderr; the exit status is 1 when an area failed (its figures are then missing).
 """
 
 from __future__ import annotations

@@ -114,13 +114,7 @@ def selfeval_import(
     everything and then rolls it back, so a page can show the warnings (another department's
     sheet, another year) and ask the clerk to confirm before importing for real.
     """
-    if reading is None:
-        _refuse_if_too_large(data)
-        _refuse_unless_editable(report)
-        reading = selfeval_reading(data)
-    else:
-        _refuse_unless_editable(report)
-
+    reading = _open_for(report, data, reading)
     with transaction.atomic():
         with totals_deferred():
             locked = (
@@ -162,13 +156,13 @@ def selfeval_identity_check(
     (too large, not a workbook, a report not open for editing) is refused as by the import.
     Give the bytes (``data``) or the reading the import will then be given.
     """
-    if reading is None:
-        _refuse_if_too_large(data)
-        _refuse_unless_editable(report)
-        reading = selfeval_reading(data)
-    else:
-        _refuse_unless_editable(report)
-    return _identity_warnings(report, reading)
+    return _identity_warnings(report, _open_for(report, data, reading))
+
+
+def _open_for(report: Report, data: bytes | None, reading: SheetReading | None) -> SheetReading:
+    """The reading to import into ``report``, once the report is known to be open for it."""
+    _refuse_unless_editable(report)
+    return selfeval_reading(data) if reading is None else reading
 
 
 def _refuse_if_too_large(data: bytes | None) -> None:

@@ -232,6 +232,25 @@ def test_starting_next_year_from_the_default_framework(client_for, demo_report):
     assert new.indicator_results.count() == 27
 
 
+@pytest.mark.parametrize(
+    ("year", "message"),
+    [
+        ("abc", "年度请填写四位数字"),
+        ("-5", "年度不能早于 2000 年"),
+        ("2101", "年度不能晚于 2100 年"),
+        ("", "请填写年度"),
+    ],
+)
+def test_a_first_report_with_a_year_out_of_range_is_refused_with_a_message(
+    world, client_for, year, message
+):
+    clerk_b = client_for("clerk_b")  # 浏阳市财政局 has no report yet: its first one asks a year
+    response = clerk_b.post("/reports/start/", {"year": year}, follow=True)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Report.objects.filter(department__code="430181-002").exists()
+
+
 def _big_report(department, rows: int):
     groups = 4
     framework = framework_load(
