@@ -19,6 +19,7 @@ from django.core.exceptions import (
     PermissionDenied,
     ValidationError,
 )
+from django.db import transaction
 from django.db.models import AutoField, BigAutoField
 from django.http import Http404
 
@@ -136,9 +137,12 @@ class PolicyAdminMixin:
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            _refuse(request, access.DELETE, obj)
-        super().delete_queryset(request, queryset)
+        # The bulk action runs outside the change pages' transaction: one of its own, so the
+        # refusals are decided under the locks that the deletion then holds.
+        with transaction.atomic(using=queryset.db):
+            for obj in queryset:
+                _refuse(request, access.DELETE, obj)
+            super().delete_queryset(request, queryset)
 
     # --- django-simple-history's pages ----------------------------------------------------
 
