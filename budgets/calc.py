@@ -5,6 +5,7 @@ No Django here: selectors sum the stored lines and hand the sums to these functi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -17,6 +18,23 @@ HUNDRED = Decimal("100")
 def money(value: Decimal | int | str) -> Decimal:
     """An amount in 万元 rounded to two places."""
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+_SPACE_BETWEEN_DIGITS = re.compile(r"(?<=\d)\s+(?=\d)")
+_GROUPED_BY_THREE = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?")
+
+
+def ungrouped(text: str) -> str | None:
+    """A typed number without its thousands separators: "2,320.58" gives "2320.58".
+
+    The separators must group the whole part by three, so "7,1,0.12" and "1,2,3" (slips of
+    the finger, not 710.12 and 123) give None. A space between digits is a separator too
+    ("2 320.58"); any other space is dropped. Expects NFKC text (full-width folded).
+    """
+    text = re.sub(r"\s+", "", _SPACE_BETWEEN_DIGITS.sub(",", text))
+    if "," not in text:
+        return text
+    return text.replace(",", "") if _GROUPED_BY_THREE.fullmatch(text) else None
 
 
 def rate_pct(actual: Decimal, budget: Decimal) -> Decimal | None:
@@ -87,7 +105,7 @@ class ThreePublicAmounts:
 # Codes shared with the models' choices (a test keeps them equal).
 PERSONNEL, PUBLIC_OPERATING, PROJECT = "personnel", "public_operating", "project"
 FISCAL, OTHER = "fiscal", "other"
-GENERAL_BUDGET = "general_budget"
+GENERAL_BUDGET, CARRYOVER = "general_budget", "carryover"
 FISCAL_INCOME_SOURCES = (GENERAL_BUDGET, "government_fund", "state_capital")
 
 
@@ -129,6 +147,16 @@ class BudgetFigures:
         return sum(
             (v for k, v in self.income_by_source.items() if k in FISCAL_INCOME_SOURCES), ZERO
         )
+
+    @property
+    def income_carryover(self) -> Decimal:
+        """上年结转结余: money of earlier years, of either kind (the split is not recorded)."""
+        return self.income_by_source.get(CARRYOVER, ZERO)
+
+    @property
+    def income_non_fiscal(self) -> Decimal:
+        """This year's income other than 财政拨款 (事业收入, 其他收入 …), without carry-over."""
+        return self.income_total - self.income_fiscal - self.income_carryover
 
     @property
     def income_fiscal_share_pct(self) -> Decimal | None:

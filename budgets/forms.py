@@ -1,16 +1,20 @@
 """Forms for money lines: amounts in 万元 typed the way clerks type them."""
 
-import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .calc import ungrouped
 from .fields import NEGATIVE_AMOUNT_MESSAGE, MoneyField
 from .models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
 
 NOT_A_NUMBER = "请输入金额数字（单位：万元），例如 2320.58 或 2,320.58。"
+MISGROUPED = (
+    "千位分隔符的位置不对：逗号应每三位数字一组，例如 2,320.58 或 1,961.17；"
+    "也可以不用逗号，写作 2320.58。"
+)
 
 
 class MoneyInput(forms.TextInput):
@@ -42,8 +46,10 @@ class MoneyFormField(forms.DecimalField):
     def to_python(self, value):
         if isinstance(value, str):
             # Full-width digits, thousands separators and stray spaces are how numbers arrive.
-            value = unicodedata.normalize("NFKC", value)
-            value = re.sub(r"[,\s，]", "", value).removesuffix("万元")
+            value = unicodedata.normalize("NFKC", value).strip().removesuffix("万元")
+            value = ungrouped(value)
+            if value is None:
+                raise ValidationError(MISGROUPED, code="invalid")
         if value in self.empty_values:
             return None
         try:

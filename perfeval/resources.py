@@ -5,7 +5,6 @@ sheet without codes; every row is validated like a form (``full_clean``) and a f
 bad row saves nothing (``IMPORT_EXPORT_USE_TRANSACTIONS``).
 """
 
-import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
@@ -18,6 +17,9 @@ from django.shortcuts import redirect
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
+
+from budgets.calc import ungrouped
+from budgets.forms import MISGROUPED
 
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -53,8 +55,10 @@ class AmountWidget(widgets.DecimalWidget):
     def clean(self, value, row=None, **kwargs):
         if value is None or isinstance(value, (int, float, Decimal)):
             return super().clean(value, row, **kwargs)
-        text = re.sub(r"[,\s，]", "", unicodedata.normalize("NFKC", str(value)))
-        text = text.removesuffix("万元").removesuffix("分")
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+        text = ungrouped(text.removesuffix("万元").removesuffix("分").strip())
+        if text is None:
+            raise ValueError(f"“{value}”{MISGROUPED}")
         if not text:
             return None
         try:

@@ -6,11 +6,13 @@ field it concerns so that the editor can put it beside that field.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from budgets.calc import Amounts, BudgetFigures
+from budgets.calc import GENERAL_BUDGET, ZERO, Amounts, BudgetFigures, ThreePublicAmounts
 from scoring import rules
 from scoring.core import Group, Row, Scorecard
 
@@ -31,11 +33,13 @@ class Check:
 
 @dataclass(frozen=True)
 class StatedTotals:
-    """Figures a sheet states for itself (the 自评表 header block), to hold against the lines."""
+    """Figures a sheet states for itself (the 自评表 header block, the 合计 row of its
+    “三公”经费 table), to hold against the lines."""
 
     basic: Amounts | None = None
     project: Amounts | None = None
     total: Amounts | None = None
+    three_public: ThreePublicAmounts | None = None
 
 
 # Sections that must not be left empty: (field, heading as the clerk sees it).
@@ -53,6 +57,15 @@ REQUIRED_NARRATIVE = (
     ("problems", "六、存在的主要问题"),
     ("improvements", "七、改进措施和有关建议"),
 )
+NARRATIVE_HEADINGS = dict(REQUIRED_NARRATIVE) | {
+    "personnel_description": "二（一）人员经费主要内容",
+    "public_operating_description": "二（一）公用经费主要内容",
+    "three_public_variance_reason": "“三公”经费决算数与预算数差异的原因",
+    "three_public_change_reason": "“三公”经费比上年增减的主要原因",
+    "basic_management": "二（一）基本支出管理情况",
+    "project_usage": "二（二）项目资金实际使用情况",
+    "project_fund_management": "二（二）项目资金管理情况",
+}
 
 
 def _n(value: Decimal) -> str:
@@ -63,12 +76,7 @@ def _path(group: Group, row: Row | None = None) -> str:
     return f"“{group.name} / {row.name}”" if row else f"“{group.name}”"
 
 
-def money_checks(
-    figures: BudgetFigures,
-    *,
-    projects: Amounts | None = None,
-    stated: StatedTotals | None = None,
-) -> list[Check]:
+def money_checks(figures: BudgetFigures, *, stated: StatedTotals | None = None) -> list[Check]:
     checks: list[Check] = []
     if stated and stated.basic is not None and stated.basic != figures.basic:
         checks.append(
@@ -96,18 +104,6 @@ def money_checks(
                     "expenditure",
                 )
             )
-    if projects is not None and projects != figures.project:
-        checks.append(
-            Check(
-                "totals_mismatch",
-                ERROR,
-                f"项目明细合计（预算 {projects.budget:.2f}、执行 {projects.actual:.2f} 万元）与"
-                f"项目支出（预算 {figures.project.budget:.2f}、"
-                f"执行 {figures.project.actual:.2f} 万元）"
-                "不一致：请补全或改正项目明细，或改正项目支出。",
-                "projects",
-            )
-        )
     low, high = EXECUTION_BAND
     for label, amounts in (
         ("整体支出", figures.expenditure),
@@ -136,6 +132,122 @@ def money_checks(
                 f"“三公”经费决算 {three.actual:.2f} 万元高于上年 {three.previous_actual:.2f} 万元"
                 f"（增加 {three.change:.2f} 万元）：请说明增加的原因。",
                 "three_public",
+            )
+        )
+    return checks
+
+
+def reconciliation_checks(
+    figures: BudgetFigures,
+    *,
+    projects: Amounts | None = None,
+    stated: StatedTotals | None = None,
+) -> list[Check]:
+    """Money that must agree across tables: income and spending, in total and by source;
+    项目支出 and its project lines; the “三公”经费 items and their 合计.
+
+    ``projects`` is the sum of the project lines, None when none are listed.
+    """
+    checks: list[Check] = []
+    f = figures
+    spent, income, carryover = f.expenditure.actual, f.income_total, f.income_carryover
+    # 收入 + 年初结转结余 = 支出 + 年末结转结余, and the year-end balance cannot be negative:
+    # spending above all income and carry-over makes the published figures contradict each
+    # other, so it is an error. Spending below it is allowed: the rest is 年末结转结余, which
+    # the report has no field for, so it cannot be held against anything.
+    if spent > income:
+        checks.append(
+            Check(
+                "income_expenditure_mismatch",
+                ERROR,
+                f"支出合计 {spent:.2f} 万元超过收入合计 {income:.2f} 万元（其中上年结转结余 "
+                f"{carryover:.2f} 万元），多出 {spent - income:.2f} 万元：支出不能多于本年收入"
+                "加上年结转结余。请补全收入（如上年结转结余），或改正支出。",
+                "income",
+            )
+        )
+    else:
+        checks += _fund_source_checks(f)
+    if projects is not None and projects != f.project:
+        checks.append(
+            Check(
+                "totals_mismatch",
+                ERROR,
+                f"项目明细合计（预算 {projects.budget:.2f}、执行 {projects.actual:.2f} 万元）与"
+                f"项目支出（预算 {f.project.budget:.2f}、执行 {f.project.actual:.2f} 万元）"
+                "不一致：请补全或改正项目明细，或改正项目支出。",
+                "projects",
+            )
+        )
+    elif projects is None and (f.project.budget or f.project.actual):
+        # A warning, not an error: the 自评表 needs only 项目支出 in total, and departments
+        # (the reference report among them) often report it without itemising; listed
+        # projects make 三（三）and the project figures checkable, so they are asked for.
+        checks.append(
+            Check(
+                "project_lines_missing",
+                WARNING,
+                f"项目支出（预算 {f.project.budget:.2f}、执行 {f.project.actual:.2f} 万元）"
+                "没有项目明细：请在“项目”中逐项列出项目，各项目的预算数、执行数合计应等于"
+                "项目支出。",
+                "projects",
+            )
+        )
+    three, lines = stated and stated.three_public, f.three_public
+    if three is not None and three != lines:
+        # An error like every stated total that differs from its lines: one of them is wrong.
+        checks.append(
+            Check(
+                "totals_mismatch",
+                ERROR,
+                f"“三公”经费合计（预算 {three.budget:.2f}、决算 {three.actual:.2f}、上年决算 "
+                f"{three.previous_actual:.2f} 万元）与各项之和（预算 {lines.budget:.2f}、决算 "
+                f"{lines.actual:.2f}、上年决算 {lines.previous_actual:.2f} 万元）不一致："
+                "请核对各项，或改正合计。",
+                "three_public",
+            )
+        )
+    return checks
+
+
+def _fund_source_checks(f: BudgetFigures) -> list[Check]:
+    """Spending tagged 财政拨款 against 财政拨款 income; 其他资金 against the other income.
+
+    Warnings: 上年结转结余 may be either kind of money and its split is not recorded (so
+    each side may use all of it), and a reviewer should see a doubtful tag, not be stopped
+    by it; spending above all income together is the error above.
+    """
+    carryover = f.income_carryover
+    plus = f"加上年结转结余 {carryover:.2f} 万元" if carryover else ""
+    fiscal, other = f.fiscal_funds.actual, f.other_funds.actual
+    fiscal_income, other_income = f.income_fiscal, f.income_non_fiscal
+    checks = []
+    if fiscal > fiscal_income + carryover:
+        unspent = (
+            f"；财政拨款以外的收入有 {other_income:.2f} 万元，“其他资金”支出却只有 {other:.2f} 万元"
+            if other_income > other
+            else ""
+        )
+        checks.append(
+            Check(
+                "fund_source_mismatch",
+                WARNING,
+                f"资金来源为“财政拨款”的支出 {fiscal:.2f} 万元超过财政拨款收入 "
+                f"{fiscal_income:.2f} 万元{plus}，多出 {fiscal - fiscal_income - carryover:.2f}"
+                f" 万元{unspent}：由事业收入、其他收入等支付的支出行，资金来源请选“其他资金”。",
+                "expenditure",
+            )
+        )
+    if other > other_income + carryover:
+        checks.append(
+            Check(
+                "fund_source_mismatch",
+                WARNING,
+                f"资金来源为“其他资金”的支出 {other:.2f} 万元超过财政拨款以外的收入 "
+                f"{other_income:.2f} 万元{plus}，多出 {other - other_income - carryover:.2f}"
+                " 万元：由财政拨款支付的支出行，资金来源请选“财政拨款”；或补全事业收入、"
+                "其他收入等。",
+                "expenditure",
             )
         )
     return checks
@@ -315,6 +427,137 @@ def narrative_checks(texts: Mapping[str, str], figures: BudgetFigures) -> list[C
     ]
 
 
+# --- Figures the clerk types in the text -------------------------------------------------
+
+# What may open a clause before a figure's name for the figure to be this year's whole one:
+# 其中, the unit, the year, 财政拨款. Anything else (上年, 日常, a project's name) is not read,
+# so that only a figure the text plainly restates is held against the data.
+_CLAUSE_OPENING = re.compile(
+    r"(?:其中)?(?:本单位|我单位|本部门|我部门|单位|部门)?"
+    r"(?:(?P<year>\d{4})年度?|本年度?|全年|当年|今年)?"
+    r"(?:实际)?(?:一般公共预算)?(?:财政拨款)?"
+)
+_CLAUSE_BREAK = re.compile(r"[,。;:、!?()\n]")
+# Words that may stand between a figure's name and its amount (in NFKC text).
+_LINK = (
+    r"(?P<link>(?:支出|总额|合计|共计|共|为|是|达到|达|计|预算数|预算|安排|决算数|决算|"
+    r"执行数|执行|实际|完成|财政拨款|:|\s)*)"
+)
+_AMOUNT = r"(?P<amount>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*万元"
+_BUDGET_WORDS, _ACTUAL_WORDS = re.compile("预算|安排"), re.compile("决算|执行|实际|完成")
+_THREE_PUBLIC_NAMES = {
+    "overseas_travel": r"因公出国\(境\)费",
+    "official_vehicles": "公务用车购置及运行维护费",
+    "official_reception": "公务接待费",
+}
+
+
+@dataclass(frozen=True)
+class _Named:
+    """A figure that a clerk's text may restate: how it is written, and its amounts."""
+
+    pattern: str
+    name: str
+    actual: Decimal
+    budget: Decimal | None = None  # None for income, which has no budget here
+    actual_word: str = "执行数"
+
+
+def _named_figures(f: BudgetFigures) -> list[_Named]:
+    three = f.three_public
+    named = [
+        _Named("收入总额|总收入|收入合计", "收入总额", f.income_total),
+        _Named(
+            "一般公共预算财政拨款收入",
+            "一般公共预算财政拨款收入",
+            f.income_by_source.get(GENERAL_BUDGET, ZERO),
+        ),
+        _Named("财政拨款收入", "财政拨款收入", f.income_fiscal),
+        _Named("支出总额|总支出|支出合计", "支出总额", *_pair(f.expenditure)),
+        _Named("基本支出", "基本支出", *_pair(f.basic)),
+        _Named("项目支出", "项目支出", *_pair(f.project)),
+        _Named("人员经费", "人员经费", *_pair(f.personnel)),
+        _Named("公用经费", "公用经费", *_pair(f.public_operating)),
+        _Named('[“"]?三公[”"]?经费', "“三公”经费", three.actual, three.budget, "决算数"),
+    ]
+    named += [
+        _Named(
+            _THREE_PUBLIC_NAMES[item.kind],
+            item.label,
+            item.amounts.actual,
+            item.amounts.budget,
+            "决算数",
+        )
+        for item in f.three_public_items
+        if item.kind in _THREE_PUBLIC_NAMES
+    ]
+    return named
+
+
+def _pair(amounts: Amounts) -> tuple[Decimal, Decimal]:
+    return amounts.actual, amounts.budget
+
+
+def _agrees(typed: Decimal, value: Decimal) -> bool:
+    """Whether ``typed`` is ``value`` as written to its places: 2575.7 and 2576 agree with
+    2575.66."""
+    places = max(-typed.as_tuple().exponent, 0)
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == typed
+
+
+def narrative_figure_checks(
+    texts: Mapping[str, str], figures: BudgetFigures, *, year: int | None = None
+) -> list[Check]:
+    """An amount the clerk typed next to one of the report's figures that disagrees with it.
+
+    Only "name [links] amount 万元" at the opening of a clause is read (人员经费 1846.37 万元,
+    2022 年度基本支出为 1,961.17 万元); an amount that agrees with the figure as rounded to
+    its places (2575.7) passes. A warning: the text is read, not understood, so it asks for
+    a look rather than blocking submission.
+    """
+    named = _named_figures(figures)
+    pattern = re.compile(
+        "(?:"
+        + "|".join(f"(?P<n{i}>{n.pattern})" for i, n in enumerate(named))
+        + ")"
+        + _LINK
+        + _AMOUNT
+    )
+    checks = []
+    for field, raw in texts.items():
+        text = unicodedata.normalize("NFKC", raw or "")
+        for match in pattern.finditer(text):
+            opening = _CLAUSE_BREAK.split(text[: match.start()])[-1]
+            clause = _CLAUSE_OPENING.fullmatch(re.sub(r"[\s“”\"]", "", opening))
+            if clause is None or (clause["year"] and int(clause["year"]) != year):
+                continue
+            figure = next(n for i, n in enumerate(named) if match[f"n{i}"] is not None)
+            link = match["link"]
+            says_budget = bool(_BUDGET_WORDS.search(link)) and not _ACTUAL_WORDS.search(link)
+            says_actual = bool(_ACTUAL_WORDS.search(link)) and not _BUDGET_WORDS.search(link)
+            candidates = []
+            if figure.budget is not None and not says_actual:
+                candidates.append(("预算数", figure.budget))
+            if figure.budget is None or not says_budget:
+                word = figure.actual_word if figure.budget is not None else ""
+                candidates.append((word, figure.actual))
+            typed = Decimal(match["amount"].replace(",", ""))
+            if any(_agrees(typed, value) for _, value in candidates):
+                continue
+            stated = "、".join(f"{what}为 {value:.2f} 万元" for what, value in candidates)
+            heading = NARRATIVE_HEADINGS.get(field, field)
+            checks.append(
+                Check(
+                    "narrative_figure_mismatch",
+                    WARNING,
+                    f"“{heading}”中写的“{match.group().strip()}”与报告数据不符：{figure.name}"
+                    f"{stated}。请改正文字中的数字，或核对该项数据。",
+                    f"narrative-{field}",
+                )
+            )
+    return checks
+
+
 def report_checks(
     *,
     figures: BudgetFigures,
@@ -322,12 +565,15 @@ def report_checks(
     texts: Mapping[str, str],
     projects: Amounts | None = None,
     stated: StatedTotals | None = None,
+    year: int | None = None,
 ) -> list[Check]:
     """Every check of a report, errors first, each group in the report's order."""
     checks = (
-        money_checks(figures, projects=projects, stated=stated)
+        money_checks(figures, stated=stated)
+        + reconciliation_checks(figures, projects=projects, stated=stated)
         + score_checks(scorecard)
         + full_marks_checks(scorecard)
         + narrative_checks(texts, figures)
+        + narrative_figure_checks(texts, figures, year=year)
     )
     return [c for c in checks if c.severity == ERROR] + [c for c in checks if c.severity == WARNING]

@@ -386,6 +386,7 @@ SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 
 # Where a check's field lives in the editor: (section key, anchor id on that page).
 FIXED_ANCHORS = {
+    "income": ("money", "income"),
     "expenditure": ("money", "expenditure"),
     "three_public": ("three_public", "three_public"),
     "projects": ("projects", "projects"),

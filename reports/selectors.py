@@ -152,7 +152,11 @@ def report_data(*, report: Report) -> ReportData:
         scorecard=scorecard,
         projects=projects,
         checks=checks.report_checks(
-            figures=figures, scorecard=scorecard, texts=texts, projects=project_total
+            figures=figures,
+            scorecard=scorecard,
+            texts=texts,
+            projects=project_total,
+            year=report.year,
         ),
     )
 

@@ -94,6 +94,7 @@ def test_a_line_is_added_to_the_report_named_by_code_and_year(demo_report):
         (f"{DEMO_CODE},2022,捐赠收入,x,1,1", "“捐赠收入”不是有效的收入来源"),
         (f"{DEMO_CODE},2022,事业收入,x,-1,1", "金额不能为负数"),
         (f"{DEMO_CODE},2022,事业收入,x,一万,1", "“一万”不是数字"),
+        (f'{DEMO_CODE},2022,事业收入,x,1,"7,1,0.12"', "“7,1,0.12”千位分隔符的位置不对"),
     ],
 )
 def test_a_bad_line_names_what_to_fix_and_nothing_is_saved(demo_report, row, message):

@@ -2,6 +2,7 @@
 
 from decimal import Decimal as D
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -13,6 +14,7 @@ from budgets.calc import (
     money,
     rate_pct,
     shares_pct,
+    ungrouped,
 )
 
 amounts = st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False)
@@ -84,3 +86,41 @@ def test_calc_codes_match_the_model_choices():
     )
     assert {calc.FISCAL, calc.OTHER} == set(FundSource.values)
     assert set(calc.FISCAL_INCOME_SOURCES) == set(IncomeLine.FISCAL_SOURCES)
+    assert calc.CARRYOVER == IncomeLine.Source.CARRYOVER
+
+
+def test_income_splits_into_fiscal_other_and_carryover():
+    figures = BudgetFigures(
+        income_by_source={
+            "general_budget": D("900"),
+            "government_fund": D("50"),
+            "operations": D("30"),
+            "carryover": D("20"),
+        }
+    )
+    assert figures.income_fiscal == D("950")
+    assert figures.income_carryover == D("20")
+    assert figures.income_non_fiscal == D("30")
+    assert BudgetFigures().income_carryover == D("0")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2,320.58", "2320.58"),
+        ("1,961.17", "1961.17"),
+        ("2320.58", "2320.58"),
+        ("12,345,678.90", "12345678.90"),
+        ("2 320.58", "2320.58"),
+        ("2, 320.58 ", "2320.58"),
+        ("-1,234", "-1234"),
+        ("", ""),
+    ],
+)
+def test_separators_in_groups_of_three_are_removed(text, expected):
+    assert ungrouped(text) == expected
+
+
+@pytest.mark.parametrize("text", ["7,1,0.12", "1,2,3", "23,20.58", "0,123", "1,2345", "7 1 0.12"])
+def test_separators_out_of_groups_of_three_refuse_the_number(text):
+    assert ungrouped(text) is None

@@ -297,3 +297,10 @@ def test_editor_queries_do_not_grow_with_rows(
     assert page.status_code == 200
     if section == "scores":
         assert page.content.decode().count('id="row-') == rows
+
+
+def test_the_three_public_table_shows_its_total(client_for, demo_report):
+    page = client_for("clerk").get(edit_url(demo_report, "three_public")).content.decode()
+    total = page.split('id="three-public-total"', 1)[1].split("</tr>", 1)[0]
+    # The seed's 三公经费: 预算 10.00, 决算 2.92, 上年决算 5.76 (公务接待费 only).
+    assert re.findall(r">([\d.,]+)</td>", total) == ["10.00", "2.92", "5.76"]
