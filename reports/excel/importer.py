@@ -69,14 +69,35 @@ class SelfevalImportRefused(Exception):
         return f"自评表未导入，没有保存任何内容：发现 {len(self.errors)} 个问题，请改正后重新导入。"
 
 
+class SelfevalSheetChoice(SelfevalImportRefused):
+    """Several sheets of the workbook could be the 自评表: the user names one of ``sheets``."""
+
+    def __init__(self, problems: list[Problem], sheets: tuple[str, ...]):
+        self.sheets = tuple(sheets)
+        super().__init__(problems)
+
+    @property
+    def message(self) -> str:
+        return (
+            "自评表未导入，没有保存任何内容：工作簿中有多张工作表可能是自评表，请选择要导入的一张。"
+        )
+
+
 @dataclass
 class ImportResult:
     """What an import wrote, and what the clerk should look at."""
 
     report: Report
+    sheet: str = ""  # the worksheet read
     written: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     framework: Framework | None = None  # the framework built with ``new_framework``
+
+    @property
+    def message(self) -> str:
+        """The success message, naming the sheet read: 已导入工作表“自评表”：…"""
+        done = f"已导入工作表“{self.sheet}”"
+        return f"{done}：{'；'.join(self.written)}" if self.written else f"{done}。"
 
 
 @dataclass
@@ -99,6 +120,7 @@ def selfeval_import(
     report: Report,
     data: bytes | None = None,
     reading: SheetReading | None = None,
+    sheet: str = "",
     new_framework: str = "",
     user=None,
     filename: str = "",
@@ -107,14 +129,16 @@ def selfeval_import(
     """Import a filled 自评表 into ``report``, or raise SelfevalImportRefused listing why not.
 
     The workbook is given as its bytes (``data``) or as already read by ``selfeval_reading``
-    (``reading``), so that a page checking the sheet first reads the file once.
+    (``reading``), so that a page checking the sheet first reads the file once. ``sheet``
+    names the worksheet to read from the bytes; without it the reader picks the one of the
+    report's year, or SelfevalSheetChoice asks which.
     ``new_framework`` names a new framework built from the sheet's own indicators and
     weights; the report is bound to it. ``user`` is recorded in the change history;
     ``filename`` goes into the override reasons the import fills in. ``dry_run`` does
     everything and then rolls it back, so a page can show the warnings (another department's
     sheet, another year) and ask the clerk to confirm before importing for real.
     """
-    reading = _open_for(report, data, reading)
+    reading = _open_for(report, data, reading, sheet)
     with transaction.atomic():
         with totals_deferred():
             locked = (
@@ -134,35 +158,58 @@ def selfeval_import(
     return result
 
 
-def selfeval_reading(data: bytes) -> SheetReading:
+def selfeval_reading(data: bytes, *, year: int | None = None, sheet: str = "") -> SheetReading:
     """The workbook read (``read.selfeval_read``), or SelfevalImportRefused saying why not.
 
     The file is measured before it is parsed: too large, not an .xlsx, or a sheet, merge or
-    part over the limits of perfeval/limits.py is refused with what to do.
+    part over the limits of perfeval/limits.py is refused with what to do. ``year`` is the
+    report's, to choose among several sheets; ``sheet`` names the one to read. A workbook
+    whose sheet cannot be chosen raises SelfevalSheetChoice with the candidates, one without
+    such a sheet SelfevalImportRefused.
     """
     _refuse_if_too_large(data)
     try:
-        return selfeval_read(data)
+        reading = selfeval_read(data, year=year, sheet=sheet)
     except UnreadableWorkbook as unreadable:
         raise SelfevalImportRefused([Problem(unreadable.message)]) from None
+    _refuse_unless_read(reading)
+    return reading
 
 
 def selfeval_identity_check(
-    *, report: Report, data: bytes | None = None, reading: SheetReading | None = None
+    *,
+    report: Report,
+    data: bytes | None = None,
+    reading: SheetReading | None = None,
+    sheet: str = "",
 ) -> list[Problem]:
     """Where the sheet's printed 部门名称 or year differ from the report's, before importing.
 
     An upload page asks the clerk to confirm these. A file that cannot be imported at all
-    (too large, not a workbook, a report not open for editing) is refused as by the import.
-    Give the bytes (``data``) or the reading the import will then be given.
+    (too large, not a workbook, a report not open for editing, no sheet to choose) is
+    refused as by the import. Give the bytes (``data``, with the ``sheet`` to read if one
+    was named) or the reading the import will then be given.
     """
-    return _identity_warnings(report, _open_for(report, data, reading))
+    return _identity_warnings(report, _open_for(report, data, reading, sheet))
 
 
-def _open_for(report: Report, data: bytes | None, reading: SheetReading | None) -> SheetReading:
+def _open_for(
+    report: Report, data: bytes | None, reading: SheetReading | None, sheet: str = ""
+) -> SheetReading:
     """The reading to import into ``report``, once the report is known to be open for it."""
     _refuse_unless_editable(report)
-    return selfeval_reading(data) if reading is None else reading
+    if reading is None:
+        return selfeval_reading(data, year=report.year, sheet=sheet)
+    _refuse_unless_read(reading)
+    return reading
+
+
+def _refuse_unless_read(reading: SheetReading) -> None:
+    """No sheet was read: several could be the 自评表, the one named is not there, or none."""
+    if reading.choices:
+        raise SelfevalSheetChoice(reading.problems, reading.choices)
+    if not reading.sheet:
+        raise SelfevalImportRefused(reading.problems)
 
 
 def _refuse_if_too_large(data: bytes | None) -> None:
@@ -197,7 +244,7 @@ def _import(
     report: Report, reading: SheetReading, new_framework: str, user, filename: str
 ) -> ImportResult:
     problems: list[Problem] = list(reading.problems)
-    result = ImportResult(report=report)
+    result = ImportResult(report=report, sheet=reading.sheet)
     problems += _identity_warnings(report, reading)
 
     framework = report.framework
@@ -1198,6 +1245,7 @@ __all__ = [
     "MAX_BYTES",
     "ImportResult",
     "SelfevalImportRefused",
+    "SelfevalSheetChoice",
     "selfeval_identity_check",
     "selfeval_import",
     "selfeval_reading",

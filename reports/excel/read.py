@@ -4,7 +4,8 @@ Pure: openpyxl and the standard library only, no models. Every cell is found by 
 (一级指标, 三级指标, 自评得分, 财政拨款, …) after normalising width and spacing, never by its
 position, so a header block moved down, a missing title, spacer rows, weights in brackets or
 in their own column and numbers stored as text all read the same. What cannot be read becomes
-a ``Problem`` naming the sheet, row and column and saying what to fix.
+a ``Problem`` naming the sheet, row and column and saying what to fix. Of several sheets, the
+one read is named, or found (visible, with the table, of the report's year), never guessed.
 """
 
 from __future__ import annotations
@@ -101,7 +102,10 @@ BLANK_MARKS = {"", "-", "—", "–", "/", "无"}
 
 
 def parse_number(value, *, units: Iterable[str] = ("分", "万元")) -> Decimal | None:
-    """A number from a cell: 2, 2.0, "99", " 2.00 ", "2,092.38", "3分"; None when blank."""
+    """A number from a cell: 2, 2.0, "99", " 2.00 ", "2,092.38", "3分"; None when blank.
+
+    Thousands separators must group by three: "7,1,0.12" and "1,2,3" are refused.
+    """
     if value is None:
         return None
     if isinstance(value, bool) or isinstance(value, datetime | date):
@@ -109,13 +113,19 @@ def parse_number(value, *, units: Iterable[str] = ("分", "万元")) -> Decimal 
     if isinstance(value, int | float | Decimal):
         return Decimal(str(value))
     text = unicodedata.normalize("NFKC", str(value)).strip()
-    text = _SPACE.sub("", text).replace(",", "")
+    # A space between digits separates thousands as a comma does; any other space is dropped.
+    text = _SPACE.sub("", re.sub(r"(?<=\d)\s+(?=\d)", ",", text))
     if text in BLANK_MARKS:
         return None
     for unit in units:
         if text.endswith(unit):
             text = text[: -len(unit)]
             break
+    if "," in text:
+        # Separators group the whole part by three: "7,1,0.12" is a slip, not 710.12.
+        if not re.fullmatch(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?", text):
+            raise NotANumber(str(value))
+        text = text.replace(",", "")
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -273,6 +283,9 @@ class SheetReading:
     total_column: str = ""
     lines: LinesReading | None = None
     problems: list[Problem] = field(default_factory=list)
+    # The sheets that could each be the 自评表 when the reader would not guess: nothing was
+    # read, and a problem asks which one to import.
+    choices: tuple[str, ...] = ()
 
     @property
     def errors(self) -> list[Problem]:
@@ -449,34 +462,41 @@ def open_workbook(data: bytes) -> tuple[Workbook, WorkbookMeasure]:
     return workbook, measured
 
 
-def selfeval_read(data: bytes) -> SheetReading:
-    """Read a 自评表 workbook; raise UnreadableWorkbook when the bytes are not one."""
+def selfeval_read(data: bytes, *, year: int | None = None, sheet: str = "") -> SheetReading:
+    """Read a 自评表 workbook; raise UnreadableWorkbook when the bytes are not one.
+
+    The 自评表 is ``sheet`` when one is named (hidden or not). Otherwise it is the visible
+    sheet with an indicator table, or of several the one whose title or header block names
+    ``year`` (the year of the report it is read for); hidden sheets, often a backup with older
+    scores, are never taken by themselves. When that still leaves more than one (a 初稿 and a
+    定稿 of the same year), nothing is guessed and nothing read: ``choices`` lists them and a
+    problem asks which to import.
+    """
     workbook, measured = open_workbook(data)
     sheets = [ws for ws in workbook.worksheets if isinstance(ws, Worksheet)]
+    grids: dict[str, Grid] = {}
 
     def grid_of(ws: Worksheet) -> Grid:
-        sheet = measured.sheets.get(ws.title)
-        return Grid(ws, sheet.blank_formulas if sheet else ())
+        if ws.title not in grids:
+            sheet_measure = measured.sheets.get(ws.title)
+            grids[ws.title] = Grid(ws, sheet_measure.blank_formulas if sheet_measure else ())
+        return grids[ws.title]
 
     reading = SheetReading()
     if not sheets:
         reading.problems.append(Problem("工作簿中没有工作表：请确认文件内容。"))
         return reading
-    lines_sheets = [ws for ws in sheets if "收支明细" in normalise(ws.title)]
-    candidates = [ws for ws in sheets if ws not in lines_sheets]
-    candidates.sort(key=lambda ws: "自评" not in normalise(ws.title))  # 自评表 first
-    chosen: tuple[Grid, tuple[int, dict[str, int]] | None] | None = None
-    for ws in candidates:
-        candidate = grid_of(ws)
-        header = find_header(candidate)
-        if header is not None:
-            chosen = (candidate, header)
-            break
+    if sheet:
+        chosen = _named_sheet(reading, sheets, sheet)
         if chosen is None:
-            chosen = (candidate, None)
-    if chosen is None:
-        chosen = (grid_of(sheets[0]), None)
-    grid, header = chosen
+            return reading
+        grid = grid_of(chosen)
+        header = find_header(grid)
+    else:
+        found = _table_sheet(reading, sheets, grid_of, year)
+        if found is None:
+            return reading
+        grid, header = found
     reading.sheet = grid.title
     if header is None:
         reading.problems.append(
@@ -492,9 +512,121 @@ def selfeval_read(data: bytes) -> SheetReading:
         reading.header_row = header_row
         _read_header_block(grid, reading, last_row=header_row - 1)
         _read_indicator_rows(grid, reading, header_row, columns)
-    if lines_sheets:
-        reading.lines = _read_lines(grid_of(lines_sheets[0]), reading.problems)
+    if lines_sheet := _lines_sheet(sheets, year):
+        reading.lines = _read_lines(grid_of(lines_sheet), reading.problems)
     return reading
+
+
+# --- Which sheet is the 自评表 ------------------------------------------------------------
+
+
+def _is_visible(ws: Worksheet) -> bool:
+    return ws.sheet_state == Worksheet.SHEETSTATE_VISIBLE  # not "hidden" nor "veryHidden"
+
+
+def _is_lines(ws: Worksheet) -> bool:
+    return "收支明细" in normalise(ws.title)
+
+
+def _names(titles: Iterable[str]) -> str:
+    return "、".join(f"“{title}”" for title in titles)
+
+
+def _sheet_list(sheets: list[Worksheet]) -> str:
+    return "、".join(f"“{ws.title}”" + ("" if _is_visible(ws) else "（隐藏）") for ws in sheets)
+
+
+def _named_sheet(reading: SheetReading, sheets: list[Worksheet], name: str) -> Worksheet | None:
+    """The sheet named ``name`` (exactly, or as typed with other widths and spaces)."""
+    chosen = next((ws for ws in sheets if ws.title == name), None)
+    if chosen is None:
+        alike = [ws for ws in sheets if normalise(ws.title) == normalise(name)]
+        chosen = alike[0] if len(alike) == 1 else None
+    if chosen is None:
+        reading.problems.append(
+            Problem(
+                f"工作簿中没有名为“{name}”的工作表：工作簿中的工作表有{_sheet_list(sheets)}，"
+                "请指定其中的一张。"
+            )
+        )
+    elif _is_lines(chosen):
+        reading.problems.append(
+            Problem(
+                f"工作表“{chosen.title}”是收支明细，不是自评表：请指定自评表所在的工作表"
+                f"（工作簿中的工作表有{_sheet_list(sheets)}）。"
+            )
+        )
+        chosen = None
+    return chosen
+
+
+def _title_names_year(title: str, year: int) -> bool:
+    return re.search(rf"(?<!\d){year}(?!\d)", normalise(title)) is not None
+
+
+def _names_year(grid: Grid, header_row: int, year: int) -> bool:
+    """Whether the sheet's title or the block above its header row names ``year``."""
+    if _title_names_year(grid.title, year):
+        return True
+    printed = _printed_year(grid, last_row=header_row - 1)
+    return printed is not None and printed[0] == year
+
+
+def _table_sheet(
+    reading: SheetReading, sheets: list[Worksheet], grid_of, year: int | None
+) -> tuple[Grid, tuple[int, dict[str, int]] | None] | None:
+    """The sheet to read when none was named, or None with ``reading.choices`` to ask which."""
+    visible = [ws for ws in sheets if _is_visible(ws) and not _is_lines(ws)]
+    tables = [(grid_of(ws), header) for ws in visible if (header := find_header(grid_of(ws)))]
+    of_year = []
+    if len(tables) > 1 and year is not None:
+        of_year = [(grid, header) for grid, header in tables if _names_year(grid, header[0], year)]
+        tables = of_year or tables
+    if len(tables) == 1:
+        return tables[0]
+    if tables:
+        titles = [grid.title for grid, _ in tables]
+        reading.choices = tuple(titles)
+        if year is None:
+            why = ""
+        elif of_year:
+            why = f"都是 {year} 年的，"
+        else:
+            why = f"都没有写明 {year} 年，"
+        reading.problems.append(
+            Problem(
+                f"工作簿中有 {len(titles)} 张工作表都有指标表（{_names(titles)}），{why}"
+                "无法确定导入哪一张：请选择要导入的工作表。"
+            )
+        )
+        return None
+    # No visible sheet has a table: name the likeliest one in the problem, and any hidden
+    # sheet that has one, since it is not read unless named.
+    others = visible or [ws for ws in sheets if not _is_lines(ws)] or sheets
+    fallback = next((ws for ws in others if "自评" in normalise(ws.title)), others[0])
+    hidden = [
+        ws.title
+        for ws in sheets
+        if not _is_visible(ws) and not _is_lines(ws) and find_header(grid_of(ws))
+    ]
+    if hidden:
+        reading.problems.append(
+            Problem(
+                f"隐藏的工作表{_names(hidden)}中有指标表，但隐藏的工作表不会被读取："
+                "如果要导入的是它，请在 Excel 中取消隐藏后再导入。",
+                severity=WARNING,
+            )
+        )
+    return grid_of(fallback), None
+
+
+def _lines_sheet(sheets: list[Worksheet], year: int | None) -> Worksheet | None:
+    """The visible 收支明细 sheet; of several, the first naming ``year`` in its title."""
+    lines = [ws for ws in sheets if _is_visible(ws) and _is_lines(ws)]
+    if year is not None:
+        of_year = [ws for ws in lines if _title_names_year(ws.title, year)]
+        lines = of_year or lines
+    return lines[0] if lines else None
 
 
 # --- Header block -------------------------------------------------------------------------
@@ -527,14 +659,23 @@ def _is_label(key: str) -> bool:
     return key in HEADER_LABELS or any(key.endswith(k) for k in FIGURE_KEYS.values())
 
 
+def _printed_year(grid: Grid, *, last_row: int) -> tuple[int, int] | None:
+    """The year of the title above the table (2022 年…自评表) and its row, if one is printed."""
+    for row in range(1, last_row + 1):
+        for col, key in grid.row_keys(row):
+            if ("自评" in key or "绩效" in key) and len(key) <= 60:
+                match = _YEAR.search(unicodedata.normalize("NFKC", str(grid.get(row, col))))
+                if match:
+                    return int(match.group(1)), row
+    return None
+
+
 def _read_header_block(grid: Grid, reading: SheetReading, *, last_row: int) -> None:
+    if printed := _printed_year(grid, last_row=last_row):
+        reading.year, reading.year_row = printed
     columns: dict[str, int] = {}
     for row in range(1, last_row + 1):
         for col, key in grid.row_keys(row):
-            if reading.year is None and ("自评" in key or "绩效" in key) and len(key) <= 60:
-                match = _YEAR.search(unicodedata.normalize("NFKC", str(grid.get(row, col))))
-                if match:
-                    reading.year, reading.year_row = int(match.group(1)), row
             if key in DEPARTMENT_LABELS and not reading.department_row:
                 _read_department(grid, reading, row, col)
             if key.startswith("全年预算数"):

@@ -23,58 +23,115 @@ PENDING_MAX_AGE = 3600
 def selfeval_upload(request, *, report, form_class, template: str, context: dict, done_url: str):
     """The upload page's logic, shared by the clerk's page and the admin's.
 
-    A sheet printed for another department or year is held back until the user confirms;
-    the file waits in storage meanwhile, so it need not be chosen again.
+    Two questions may come before the import: which sheet, when several could be the
+    自评表 (the user picks one from a list), and whether to go on, when the sheet is printed
+    for another department or year. Meanwhile the file waits in storage with what was asked
+    and answered, under a signed ``pending`` token, so it need not be chosen again.
     """
-    pending = request.POST.get("pending", "")
-    if request.method == "POST" and pending:
-        try:
-            name = signing.loads(pending, salt=PENDING_SALT, max_age=PENDING_MAX_AGE)
-        except signing.BadSignature:
-            messages.error(request, "确认已过期：请重新选择文件上传。")
-            return redirect(request.path)
-        try:
-            with default_storage.open(name, "rb") as f:
-                data = f.read()
-        except FileNotFoundError:
-            # Confirmed already (the file is deleted on use) or pruned as expired.
-            messages.error(request, "确认已使用或已过期：请重新选择文件上传。")
-            return redirect(request.path)
-        default_storage.delete(name)
-        page = (form_class(), template, context)
-        return _selfeval_import(request, report, data, request.POST, page, done_url)
+    if request.method == "POST" and request.POST.get("pending"):
+        return _pending_answer(request, report, form_class(), template, context, done_url)
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
-        try:
-            reading = importer.selfeval_reading(data)  # once per request: check, then import
-            warnings = importer.selfeval_identity_check(report=report, reading=reading)
-        except importer.SelfevalImportRefused as refused:
-            return render(
-                request, template, {**context, "form": form, "problems": refused.problems}
-            )
-        if warnings:
-            pending_prune()
-            name = default_storage.save(
-                f"{PENDING_UPLOADS}{uuid.uuid4().hex}.xlsx", ContentFile(data)
-            )
+        held = {
+            "filename": upload.name,
+            "new_framework": form.cleaned_data.get("new_framework", ""),
+            "sheet": "",
+        }
+        page = (form, template, context)
+        return _checked_import(request, report, upload.read(), held, page, done_url)
+    return render(request, template, {**context, "form": form})
+
+
+def _pending_answer(request, report, form, template, context, done_url):
+    """A held-back file, with the sheet chosen for it or the import confirmed."""
+    try:
+        held = signing.loads(request.POST["pending"], salt=PENDING_SALT, max_age=PENDING_MAX_AGE)
+    except signing.BadSignature:
+        messages.error(request, "确认已过期：请重新选择文件上传。")
+        return redirect(request.path)
+    if not isinstance(held, dict) or held.get("report") != report.pk:
+        messages.error(request, "确认不属于这份报告：请重新选择文件上传。")
+        return redirect(request.path)
+    page = (form, template, context)
+    choices = held.get("choices") or []
+    if choices:
+        sheet = request.POST.get("sheet", "")
+        if sheet not in choices:
             return render(
                 request,
                 template,
                 {
-                    **context,
-                    "form": form,
-                    "confirm": warnings,
-                    "pending": signing.dumps(name, salt=PENDING_SALT),
-                    "new_framework": form.cleaned_data.get("new_framework", ""),
-                    "filename": upload.name,
+                    **_held_context(context, form, held, request.POST["pending"]),
+                    "choose": choices,
+                    "choose_error": "请选择要导入的工作表。",
                 },
             )
-        options = {**form.cleaned_data, "filename": upload.name}
-        page = (form, template, context)
-        return _selfeval_import(request, report, reading, options, page, done_url)
-    return render(request, template, {**context, "form": form})
+        held = {**held, "sheet": sheet}
+    try:
+        with default_storage.open(held["file"], "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        # Answered already (the file is deleted on use) or pruned as expired.
+        messages.error(request, "确认已使用或已过期：请重新选择文件上传。")
+        return redirect(request.path)
+    default_storage.delete(held["file"])
+    # A confirmation has been asked after the sheet was known; a chosen sheet has not yet
+    # been checked for its department and year.
+    confirmed = not choices
+    return _checked_import(request, report, data, held, page, done_url, confirmed=confirmed)
+
+
+def _checked_import(request, report, data: bytes, held: dict, page, done_url, *, confirmed=False):
+    """Read ``data``; ask which sheet or whether to go on if need be; else import it."""
+    form, template, context = page
+    try:
+        # Read once per request: the checks and the import share the reading.
+        reading = importer.selfeval_reading(data, year=report.year, sheet=held.get("sheet", ""))
+        warnings = (
+            [] if confirmed else importer.selfeval_identity_check(report=report, reading=reading)
+        )
+    except importer.SelfevalSheetChoice as choice:
+        held = {**held, "choices": list(choice.sheets), "sheet": ""}
+        pending = _hold(report, data, held)
+        return render(
+            request,
+            template,
+            {
+                **_held_context(context, form, held, pending),
+                "choose": choice.sheets,
+                "question": choice.problems[0],
+            },
+        )
+    except importer.SelfevalImportRefused as refused:
+        return render(request, template, {**context, "form": form, "problems": refused.problems})
+    if warnings:
+        # The confirmed import reads the same sheet, whichever way it was found.
+        held = {**held, "choices": [], "sheet": reading.sheet}
+        pending = _hold(report, data, held)
+        return render(
+            request,
+            template,
+            {**_held_context(context, form, held, pending), "confirm": warnings},
+        )
+    return _selfeval_import(request, report, reading, held, page, done_url)
+
+
+def _hold(report, data: bytes, held: dict) -> str:
+    """Store the file until the user answers; a signed token naming it, its report and ``held``."""
+    pending_prune()
+    name = default_storage.save(f"{PENDING_UPLOADS}{uuid.uuid4().hex}.xlsx", ContentFile(data))
+    return signing.dumps({**held, "file": name, "report": report.pk}, salt=PENDING_SALT)
+
+
+def _held_context(context: dict, form, held: dict, pending: str) -> dict:
+    return {
+        **context,
+        "form": form,
+        "pending": pending,
+        "filename": held.get("filename", ""),
+        "sheet": held.get("sheet", ""),
+    }
 
 
 def pending_prune() -> int:
@@ -97,21 +154,20 @@ def pending_prune() -> int:
     return deleted
 
 
-def _selfeval_import(request, report, workbook, options, page, done_url):
-    """Import ``workbook``: its bytes (a held-back file) or its reading (a fresh upload)."""
-    source = {"data": workbook} if isinstance(workbook, bytes) else {"reading": workbook}
+def _selfeval_import(request, report, reading, held: dict, page, done_url):
+    """Import the sheet read; the success message names it."""
     try:
         result = importer.selfeval_import(
             report=report,
-            **source,
-            new_framework=options.get("new_framework") or "",
+            reading=reading,
+            new_framework=held.get("new_framework") or "",
             user=request.user,
-            filename=options.get("filename") or "",
+            filename=held.get("filename") or "",
         )
     except importer.SelfevalImportRefused as refused:
         form, template, context = page
         return render(request, template, {**context, "form": form, "problems": refused.problems})
-    messages.success(request, "已导入自评表：" + "；".join(result.written))
+    messages.success(request, result.message)
     for warning in result.warnings:
         messages.warning(request, str(warning))
     return redirect(done_url)

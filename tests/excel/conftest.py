@@ -348,6 +348,66 @@ def selfeval_bytes(
     return workbook_bytes(selfeval_workbook(sections, layout))
 
 
+def sheets_bytes(*sheets: tuple[str, dict]) -> bytes:
+    """A workbook of several hand-made 自评表 sheets, in order, each ``(title, options)``.
+
+    ``options`` are Layout fields, plus ``sections`` (the table, the seed's by default) and
+    ``state`` ("hidden" or "veryHidden"): ``("自评表（备份）", {"state": "hidden"})``.
+    """
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, options in sheets:
+        options = dict(options)
+        sections = options.pop("sections", None)
+        state = options.pop("state", "visible")
+        ws = workbook.create_sheet(title)
+        layout = replace(Layout(), **options)
+        _table(
+            ws, _header_block(ws, layout), seed_sections() if sections is None else sections, layout
+        )
+        ws.sheet_state = state
+    workbook.active = next(
+        i for i, ws in enumerate(workbook.worksheets) if ws.sheet_state == "visible"
+    )
+    return workbook_bytes(workbook)
+
+
+def seed_scored(total: int) -> tuple[list[SheetSection], str]:
+    """The seed's table scoring ``total`` (at most 99): 社会公众满意度 gives up the difference."""
+    satisfaction = Decimal(10 - (99 - total))
+    return with_score(seed_sections(), "社会公众满意度", satisfaction), str(total)
+
+
+def backup_first_bytes(state: str = "hidden") -> bytes:
+    """A hidden 自评表（备份） with older scores (95) before the visible 自评表 (99)."""
+    older, total = seed_scored(95)
+    return sheets_bytes(
+        ("自评表（备份）", {"state": state, "sections": older, "total": total}),
+        ("自评表", {}),
+    )
+
+
+def draft_and_final_bytes() -> bytes:
+    """自评表（初稿） scoring 97 before 自评表（定稿） scoring 99, both for 2022."""
+    draft, total = seed_scored(97)
+    return sheets_bytes(
+        ("自评表（初稿）", {"sections": draft, "total": total}),
+        ("自评表（定稿）", {}),
+    )
+
+
+def two_years_bytes() -> bytes:
+    """2021年自评表 scoring 93 (its title printed for 2021) before 2022年自评表 scoring 99."""
+    older, total = seed_scored(93)
+    return sheets_bytes(
+        (
+            "2021年自评表",
+            {"sections": older, "total": total, "title": "2021 年部门整体支出绩效自评表"},
+        ),
+        ("2022年自评表", {}),
+    )
+
+
 # A region's framework of another shape: 部门决策 25 / 综合管理 30 / 部门绩效情况 45, every
 # level with its weight in brackets, one score column. Its scores add up to 85.5 (良).
 OTHER_FRAMEWORK = [

@@ -14,6 +14,7 @@ from departments.models import Department
 from reports.excel.importer import (
     MAX_BYTES,
     SelfevalImportRefused,
+    SelfevalSheetChoice,
     selfeval_identity_check,
     selfeval_import,
 )
@@ -26,12 +27,15 @@ from tests.excel.conftest import (
     OTHER_FRAMEWORK_TOTAL,
     SEED_FIGURES,
     Layout,
+    backup_first_bytes,
     db_state,
+    draft_and_final_bytes,
     other_framework_bytes,
     renamed,
     seed_sections,
     selfeval_bytes,
     selfeval_workbook,
+    two_years_bytes,
     with_score,
     workbook_bytes,
 )
@@ -450,6 +454,103 @@ def test_command_create_is_undone_when_the_import_is_refused(demo, tmp_path):
     data = selfeval_bytes(with_score(seed_sections(), "预算执行规范性", D("5")))
     with pytest.raises(CommandError):
         _command(_write(tmp_path, data), "浏阳市新部门", 2022, "--create")
+    assert db_state() == before
+
+
+def test_command_dry_run_create_shows_what_would_be_made_and_imported_and_leaves_nothing(
+    demo, tmp_path
+):
+    before = db_state()
+
+    out = _command(
+        _write(tmp_path, selfeval_bytes(department="浏阳市新部门")),
+        "浏阳市新部门",
+        2022,
+        "--create",
+        "--dry-run",
+    )
+
+    assert "试导入（--dry-run）：以下内容均未保存。" in out
+    assert "将新建部门“浏阳市新部门”（编码 IMP-" in out
+    assert "将新建 2022 年草稿报告" in out
+    assert (
+        "将导入“自评表.xlsx”的工作表“自评表”到 浏阳市新部门 2022 年部门整体支出绩效自评报告" in out
+    )
+    assert "三级指标 27 行" in out
+    assert "总分 99.00 分，评价等级：优" in out
+    assert db_state() == before
+    assert not Department.objects.filter(name="浏阳市新部门").exists()
+
+
+# --- Workbooks of several sheets ----------------------------------------------------------
+
+
+def test_a_hidden_backup_with_older_scores_is_skipped_and_the_visible_sheet_imports(
+    fresh_report,
+):
+    result = _import(fresh_report, backup_first_bytes())
+
+    assert result.sheet == "自评表"
+    assert result.message.startswith("已导入工作表“自评表”：三级指标")
+    assert f"{_scorecard(fresh_report).total_score:.2f}" == "99.00"
+
+
+def test_of_2021_and_2022_sheets_the_2022_one_imports_into_the_2022_report(fresh_report):
+    result = _import(fresh_report, two_years_bytes())
+
+    assert result.sheet == "2022年自评表"
+    assert not any(w.message.startswith("表头标题为") for w in result.warnings)  # no year
+    assert f"{_scorecard(fresh_report).total_score:.2f}" == "99.00"
+
+
+def test_a_draft_and_a_final_are_refused_with_a_question_naming_both_and_nothing_saved(
+    fresh_report,
+):
+    before = db_state()
+
+    with pytest.raises(SelfevalSheetChoice) as asked:
+        _import(fresh_report, draft_and_final_bytes())
+    with pytest.raises(SelfevalSheetChoice):
+        selfeval_identity_check(report=fresh_report, data=draft_and_final_bytes())
+
+    assert asked.value.sheets == ("自评表（初稿）", "自评表（定稿）")
+    [question] = asked.value.errors
+    assert "“自评表（初稿）”、“自评表（定稿）”" in question.message
+    assert db_state() == before
+
+
+def test_the_final_sheet_named_imports(fresh_report):
+    result = _import(fresh_report, draft_and_final_bytes(), sheet="自评表（定稿）")
+
+    assert result.message.startswith("已导入工作表“自评表（定稿）”：")
+    assert f"{_scorecard(fresh_report).total_score:.2f}" == "99.00"
+
+
+def test_command_asks_which_sheet_then_imports_the_one_given_with_sheet(fresh_report, tmp_path):
+    path = _write(tmp_path, draft_and_final_bytes())
+    before = db_state()
+
+    with pytest.raises(CommandError) as asked:
+        _command(path)
+    assert db_state() == before
+    message = str(asked.value)
+    assert "可导入的工作表：\n  - 自评表（初稿）\n  - 自评表（定稿）" in message
+    assert "请用 --sheet 指定要导入的一张" in message
+
+    out = _command(path, FRESH_DEPARTMENT, 2022, "--sheet", "自评表（定稿）")
+    assert "已导入“自评表.xlsx”的工作表“自评表（定稿）”到 " in out
+    assert "总分 99.00 分，评价等级：优" in out
+
+
+def test_command_refuses_an_unknown_sheet_listing_the_sheets(fresh_report, tmp_path):
+    before = db_state()
+
+    with pytest.raises(CommandError) as refused:
+        _command(_write(tmp_path, backup_first_bytes()), FRESH_DEPARTMENT, 2022, "--sheet", "定稿")
+
+    message = str(refused.value)
+    assert "工作簿中没有名为“定稿”的工作表" in message
+    assert "“自评表（备份）”（隐藏）、“自评表”" in message
     assert db_state() == before
 
 

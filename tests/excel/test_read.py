@@ -19,9 +19,14 @@ from reports.excel.read import (
 )
 from tests.excel.conftest import (
     Layout,
+    backup_first_bytes,
+    draft_and_final_bytes,
+    seed_scored,
     seed_sections,
     selfeval_bytes,
     selfeval_workbook,
+    sheets_bytes,
+    two_years_bytes,
     with_score,
     workbook_bytes,
 )
@@ -281,6 +286,97 @@ def test_lines_sheet_is_read_by_its_labels_in_any_column_order():
     assert lines.three_public[0].previous_actual == D("5.76")
     assert lines.income == ()
     assert lines.columns[("支出", "actual")] == "A"
+
+
+# --- Which sheet is the 自评表 ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_backup_sheet_before_the_visible_one_is_skipped(state):
+    reading = selfeval_read(backup_first_bytes(state), year=2022)
+
+    assert reading.sheet == "自评表"
+    assert (_total(reading), reading.total_score) == (D("99"), D("99"))
+    assert reading.errors == []
+
+
+def test_a_draft_and_a_final_of_the_same_year_are_not_guessed_but_asked_about():
+    reading = selfeval_read(draft_and_final_bytes(), year=2022)
+
+    assert reading.choices == ("自评表（初稿）", "自评表（定稿）")
+    assert (reading.sheet, reading.rows) == ("", [])
+    [question] = reading.errors
+    assert "“自评表（初稿）”、“自评表（定稿）”" in question.message
+    assert "都是 2022 年的" in question.message
+    assert "请选择要导入的工作表" in question.message
+
+
+def test_of_two_years_the_sheet_naming_the_reports_year_is_read():
+    reading = selfeval_read(two_years_bytes(), year=2022)
+
+    assert (reading.sheet, reading.year, _total(reading)) == ("2022年自评表", 2022, D("99"))
+    assert reading.choices == ()
+
+
+def test_the_year_printed_in_the_header_block_chooses_when_the_titles_do_not():
+    older, total = seed_scored(93)
+    data = sheets_bytes(
+        ("Sheet1", {"sections": older, "total": total, "title": "2021年度部门整体支出绩效自评表"}),
+        ("Sheet2", {}),
+    )
+
+    assert selfeval_read(data, year=2022).sheet == "Sheet2"
+    assert selfeval_read(data, year=2021).sheet == "Sheet1"
+
+
+@pytest.mark.parametrize(
+    ("year", "says"), [(None, "无法确定导入哪一张"), (2023, "都没有写明 2023 年")]
+)
+def test_two_years_without_the_reports_year_are_asked_about(year, says):
+    reading = selfeval_read(two_years_bytes(), year=year)
+
+    assert reading.choices == ("2021年自评表", "2022年自评表")
+    assert says in reading.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "total"),
+    [
+        (two_years_bytes, "2021年自评表", D("93")),
+        (draft_and_final_bytes, "自评表（初稿）", D("97")),
+        (draft_and_final_bytes, "自评表(定稿)", D("99")),  # typed with half-width brackets
+        (backup_first_bytes, "自评表（备份）", D("95")),  # hidden, but named
+    ],
+)
+def test_a_sheet_named_is_read_even_when_another_would_be_preferred(data, name, total):
+    reading = selfeval_read(data(), year=2022, sheet=name)
+
+    assert normalise(reading.sheet) == normalise(name)
+    assert _total(reading) == total
+    assert reading.errors == []
+
+
+def test_an_unknown_sheet_name_is_a_problem_listing_the_sheets():
+    reading = selfeval_read(backup_first_bytes(), year=2022, sheet="定稿")
+
+    assert (reading.sheet, reading.rows, reading.choices) == ("", [], ())
+    [problem] = reading.errors
+    assert problem.message.startswith("工作簿中没有名为“定稿”的工作表")
+    assert "“自评表（备份）”（隐藏）、“自评表”" in problem.message
+
+
+def test_a_table_only_on_a_hidden_sheet_is_not_read_and_the_sheet_is_named():
+    workbook = selfeval_workbook()
+    workbook.create_sheet("说明", 0)["A1"] = "填报说明"
+    workbook.active = 0
+    workbook["自评表"].sheet_state = "hidden"
+
+    reading = selfeval_read(workbook_bytes(workbook), year=2022)
+
+    assert reading.sheet == "说明"
+    messages = [p.message for p in reading.problems]
+    assert any(m.startswith("找不到指标表的表头行") for m in messages)
+    assert any("隐藏的工作表“自评表”中有指标表" in m for m in messages)
 
 
 @pytest.mark.parametrize(

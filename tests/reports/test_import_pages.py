@@ -5,6 +5,7 @@ import os
 import time
 from decimal import Decimal as D
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http.multipartparser import MultiPartParser
 from django.test import Client
@@ -19,6 +20,7 @@ from reports.services import report_start_next_year
 from reports.views.imports import PENDING_MAX_AGE, PENDING_UPLOADS
 from reports.workflow import report_transition
 from scoring.models import IndicatorResult
+from tests.excel.conftest import draft_and_final_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -29,6 +31,14 @@ def upload(data: bytes, name: str = "自评表.xlsx") -> SimpleUploadedFile:
 
 def import_url(report) -> str:
     return f"/reports/{report.pk}/import/"
+
+
+def pending_of(html: str) -> str:
+    return html.split('name="pending" value="', 1)[1].split('"', 1)[0]
+
+
+def admin_url(report) -> str:
+    return f"/admin/reports/report/{report.pk}/selfeval/"
 
 
 def next_year(demo_report) -> Report:
@@ -53,7 +63,7 @@ def test_the_clerk_imports_last_years_sheet_after_confirming_the_year(client_for
     card = report_data(report=new).scorecard
     assert (card.total_score, card.grade) == (D("99"), "优")
     followed = clerk.get(done.headers["Location"]).content.decode()
-    assert "已导入自评表" in followed
+    assert "已导入工作表“自评表”：三级指标" in followed
 
 
 def test_a_sheet_for_the_same_report_imports_at_once(client_for, demo_report):
@@ -159,3 +169,90 @@ def test_a_body_over_the_upload_limit_is_refused_before_it_is_parsed(demo_report
     assert page.status_code == 413
     assert "超过 5 MB 的上限" in page.content.decode()
     assert list(IndicatorResult.objects.order_by("pk").values_list("score", flat=True)) == before
+
+
+# --- Workbooks of several sheets ----------------------------------------------------------
+
+PAGES = {
+    "clerk's page": ("clerk", import_url, lambda r: f"/reports/{r.pk}/edit/scores/"),
+    "admin's page": ("admin", admin_url, lambda r: f"/admin/reports/report/{r.pk}/change/"),
+}
+
+
+@pytest.mark.parametrize(("who", "url", "done"), PAGES.values(), ids=PAGES.keys())
+def test_a_draft_and_a_final_ask_which_sheet_and_the_final_chosen_imports(
+    client_for, demo_report, who, url, done
+):
+    IndicatorResult.objects.filter(report=demo_report).update(score=None)
+    cleared = report_data(report=demo_report).scorecard.total_score
+    user = client_for(who)
+
+    page = user.post(url(demo_report), {"file": upload(draft_and_final_bytes())})
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'id="import-choose"' in html
+    assert "“自评表（初稿）”、“自评表（定稿）”" in html
+    assert '<option value="自评表（初稿）">' in html and '<option value="自评表（定稿）">' in html
+    assert report_data(report=demo_report).scorecard.total_score == cleared  # nothing yet
+
+    done_page = user.post(
+        url(demo_report), {"pending": pending_of(html), "sheet": "自评表（定稿）"}
+    )
+
+    assert done_page.status_code == 302
+    assert done_page.headers["Location"] == done(demo_report)
+    assert report_data(report=demo_report).scorecard.total_score == D("99")
+    followed = user.get(done_page.headers["Location"]).content.decode()
+    assert "已导入工作表“自评表（定稿）”：三级指标" in followed
+
+
+def test_a_sheet_not_offered_is_asked_for_again_and_the_file_still_waits(client_for, demo_report):
+    IndicatorResult.objects.filter(report=demo_report).update(score=None)
+    cleared = report_data(report=demo_report).scorecard.total_score
+    clerk = client_for("clerk")
+    page = clerk.post(import_url(demo_report), {"file": upload(draft_and_final_bytes())})
+    pending = pending_of(page.content.decode())
+
+    again = clerk.post(import_url(demo_report), {"pending": pending, "sheet": "自评表（备份）"})
+
+    html = again.content.decode()
+    assert 'id="import-choose"' in html and "请选择要导入的工作表。" in html
+    assert report_data(report=demo_report).scorecard.total_score == cleared
+    chosen = clerk.post(import_url(demo_report), {"pending": pending, "sheet": "自评表（初稿）"})
+    assert chosen.status_code == 302
+    assert report_data(report=demo_report).scorecard.total_score == D("97")
+
+
+def test_a_sheet_chosen_for_another_year_is_then_confirmed_and_imports(client_for, demo_report):
+    new = next_year(demo_report)
+    clerk = client_for("clerk")
+    page = clerk.post(import_url(new), {"file": upload(draft_and_final_bytes())})
+    assert "都没有写明 2023 年" in page.content.decode()
+
+    confirm = clerk.post(
+        import_url(new), {"pending": pending_of(page.content.decode()), "sheet": "自评表（定稿）"}
+    )
+
+    html = confirm.content.decode()
+    assert 'id="import-confirm"' in html
+    assert "（工作表“自评表（定稿）”）看起来不是本报告的自评表" in html
+    assert "2022 年，与导入的报告年度 2023 年不同" in html
+    assert report_data(report=new).scorecard.total_score == 0
+    done = clerk.post(import_url(new), {"pending": pending_of(html)})
+    assert done.status_code == 302
+    assert report_data(report=new).scorecard.total_score == D("99")
+    assert "已导入工作表“自评表（定稿）”" in clerk.get(done.headers["Location"]).content.decode()
+
+
+def test_a_question_held_for_one_report_cannot_be_answered_on_another(client_for, demo_report):
+    new = next_year(demo_report)
+    clerk = client_for("clerk")
+    page = clerk.post(import_url(new), {"file": upload(draft_and_final_bytes())})
+
+    answer = {"pending": pending_of(page.content.decode()), "sheet": "自评表（定稿）"}
+    elsewhere = clerk.post(import_url(demo_report), answer)
+
+    assert elsewhere.headers["Location"] == import_url(demo_report)
+    assert "确认不属于这份报告" in clerk.get(import_url(demo_report)).content.decode()
+    assert clerk.post(import_url(new), answer).status_code == 200  # still asks to confirm 2022

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from departments.models import Department
-from reports.excel.importer import SelfevalImportRefused, selfeval_import
+from reports.excel.importer import SelfevalImportRefused, SelfevalSheetChoice, selfeval_import
 from reports.excel.measure import size_refusal
 from reports.excel.read import Problem
 from reports.management.base import acting_user
@@ -44,7 +44,16 @@ class Command(BaseCommand):
             help="按表中的指标和权重新建名为 NAME 的指标体系版本，并让报告改用它",
         )
         parser.add_argument(
-            "--dry-run", action="store_true", help="只检查并列出结果和提示，不保存任何内容"
+            "--sheet",
+            default="",
+            metavar="NAME",
+            help="要导入的工作表名称（工作簿中有多张可能是自评表的工作表时）；"
+            "不填时只读未隐藏的工作表，优先读取写明该年度的一张",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="只检查并列出将新建和导入的内容及提示，不保存任何内容",
         )
         parser.add_argument(
             "--user",
@@ -52,7 +61,17 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, file, department, year, create, new_framework, dry_run, user=None, **options
+        self,
+        *args,
+        file,
+        department,
+        year,
+        create,
+        new_framework,
+        dry_run,
+        sheet="",
+        user=None,
+        **options,
     ):
         actor = acting_user(user) if user else None
         path = Path(file)
@@ -71,13 +90,21 @@ class Command(BaseCommand):
                 result = selfeval_import(
                     report=report,
                     data=data,
+                    sheet=sheet.strip(),
                     new_framework=new_framework,
                     filename=path.name,
                     user=actor,
                 )
                 card = report_data(report=report).scorecard
+                # Named now: after a dry run's rollback a new department is gone.
+                target = str(report)
                 if dry_run:
                     transaction.set_rollback(True)
+        except SelfevalSheetChoice as choice:
+            lines = [choice.message, *(f"  {problem}" for problem in choice.errors)]
+            lines += ["可导入的工作表：", *(f"  - {name}" for name in choice.sheets)]
+            lines.append(f'请用 --sheet 指定要导入的一张，如 --sheet "{choice.sheets[-1]}"。')
+            raise CommandError("\n".join(lines)) from None
         except SelfevalImportRefused as refused:
             lines = [refused.message]
             lines += [f"  {n}. {problem}" for n, problem in enumerate(refused.errors, start=1)]
@@ -91,7 +118,9 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING("试导入（--dry-run）：以下内容均未保存。"))
         for what in created:
             self.stdout.write(f"{done}新建{what}")
-        self.stdout.write(self.style.SUCCESS(f"{done}导入“{path.name}”到 {result.report}："))
+        self.stdout.write(
+            self.style.SUCCESS(f"{done}导入“{path.name}”的工作表“{result.sheet}”到 {target}：")
+        )
         for line in result.written:
             self.stdout.write(f"  - {line}")
         self.stdout.write(
