@@ -8,9 +8,10 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 
-# Debian packages: Pango for WeasyPrint, CJK fonts for the PDF; the tests also read PDFs
-# (poppler-utils) and drive a real browser (chromium, chromium-driver).
-APT_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-ukai
+# Debian packages: Pango for WeasyPrint, CJK fonts for the PDF (Noto CJK for body and 黑体
+# headings, LXGW WenKai for 楷体 headings at the body's weight, AR PL UKai where it is missing);
+# the tests also read PDFs (poppler-utils) and drive a real browser (chromium, chromium-driver).
+APT_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-lxgw-wenkai fonts-arphic-ukai
 APT_TEST := $(APT_RUN) poppler-utils chromium chromium-driver
 
 .PHONY: run serve test lint bench setup apt-run apt-test

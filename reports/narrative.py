@@ -189,7 +189,7 @@ def project_actual_sentence(year: int, f: BudgetFigures, texts: Mapping[str, str
 def grade_sentence(year: int, total_score: Decimal, grade: str) -> str:
     return (
         f"根据相关绩效评价指标评价参考指标，我单位 {year} 年度评分得分 {score_text(total_score)} 分"
-        f"（详见评分表），绩效评价等级为“{grade}”。"
+        f"（详见附件），绩效评价等级为“{grade}”。"
     )
 
 

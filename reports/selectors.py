@@ -108,6 +108,8 @@ def report_document(*, report: Report, data: ReportData | None = None) -> dict:
     return {
         "report": report,
         "title": report.title,
+        # The 署名单位: the unit whose seal the report bears (the cover's 单位名称（盖章）). Every
+        # place that names the reporting unit prints this one name.
         "unit": report.department.reporting_unit,
         "date": narrative.chinese_year_month(report.report_date) if report.report_date else "",
         "blocks": data.blocks(),

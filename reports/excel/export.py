@@ -3,7 +3,7 @@
 Sheet "自评表" (columns A–H), as the seed and the PDF print it:
 
 - row 1: ``2022 年部门整体支出绩效自评表`` (A1:H1 merged); row 2: ``单位：万元`` (A2:H2, right);
-- row 3: ``部门（单位）名称`` (A:B) | department name (C:H);
+- row 3: ``部门（单位）名称`` (A:B) | the signing unit, as on the PDF (C:H);
 - rows 4–8: ``整体支出规模`` (A4:B8); row 4 heads ``全年预算数`` (E), ``全年执行数`` (F),
   ``执行率%`` (G:H); rows 5–8 label (C:D) ``资金来源：（1）财政拨款``, ``（2）其他资金``,
   ``资金结构：（1）基本支出``, ``（2）项目支出``, budget (E), actual (F) as numbers in 万元,
@@ -169,7 +169,8 @@ def _header_block(ws: Worksheet, doc: dict) -> None:
 
     _put(ws, 3, 1, "部门（单位）名称")
     _merge(ws, 3, 1, 3, 2)
-    _put(ws, 3, 3, report.department.name, alignment=LEFT)
+    # The 署名单位, as on the PDF's cover and table (reports.selectors.report_document).
+    _put(ws, 3, 3, report.department.reporting_unit, alignment=LEFT)
     _merge(ws, 3, 3, 3, last)
 
     _put(ws, 4, 1, "整体支出规模")

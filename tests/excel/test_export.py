@@ -111,7 +111,8 @@ def test_title_unit_and_department_head_the_sheet(sheet):
     assert sheet["A2"].value == "单位：万元"
     assert sheet["A2"].alignment.horizontal == "right"
     assert sheet["A3"].value == "部门（单位）名称"
-    assert sheet["C3"].value == DEMO_DEPARTMENT
+    # The 署名单位 of the PDF's cover and table, the unit whose seal the report bears.
+    assert sheet["C3"].value == "浏阳市人大常委会办公室"
     assert {"A1:H1", "A2:H2", "A3:B3", "C3:H3"} <= _merged(sheet)
 
 

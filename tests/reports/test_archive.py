@@ -468,7 +468,7 @@ def test_the_auditor_downloads_the_selfeval_sheet_of_an_approved_report(
     sheet = load_workbook(io.BytesIO(response.content))["自评表"]
     values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
     assert "2022 年部门整体支出绩效自评表" in values
-    assert "浏阳市人大常委会机关" in values
+    assert "浏阳市人大常委会办公室" in values  # the signing unit, as on the PDF
     assert 99 in values or D("99") in values or 99.0 in values
     log = Download.objects.get()
     assert (log.user, log.kind) == (users["auditor"], Download.Kind.XLSX)

@@ -23,10 +23,11 @@ def test_the_whole_narrative_reads_as_the_published_report(demo_report):
         "一、部门概况"
         + SEED_TEXT.split("一、部门概况", 1)[1].split("2022 年部门整体支出绩效自评表", 1)[0]
     )
-    # Two differences, both deliberate: the seed repeats "公" across a page break, and
-    # section 八 also states the grade its heading asks for.
+    # Three differences, all deliberate: the seed repeats "公" across a page break; section
+    # 八 also states the grade its heading asks for, and refers to the table as what it is
+    # (the seed says 评分表 of a table it titles 自评表, printed here as the 附件).
     expected = _squash(seed_body).replace("；公公务用车", "；公务用车")
-    expected = expected.replace("99分（详见评分表）。", "99分（详见评分表），绩效评价等级为“优”。")
+    expected = expected.replace("99分（详见评分表）。", "99分（详见附件），绩效评价等级为“优”。")
     assert _squash(_text(demo_report)) == expected
 
 
@@ -84,6 +85,6 @@ def test_finance_level_follows_the_region():
 
 def test_grade_sentence_in_section_eight(demo_report):
     assert _text(demo_report).endswith(
-        "根据相关绩效评价指标评价参考指标，我单位 2022 年度评分得分 99 分（详见评分表），"
+        "根据相关绩效评价指标评价参考指标，我单位 2022 年度评分得分 99 分（详见附件），"
         "绩效评价等级为“优”。"
     )

@@ -1,6 +1,7 @@
 """The PDF an auditor downloads: read back from real WeasyPrint output with poppler."""
 
 import logging
+import math
 import re
 import subprocess
 import threading
@@ -11,17 +12,20 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from weasyprint.document import Document
+from weasyprint.formatting_structure.boxes import BlockBox, LineBox, TextBox
 
 from reports import pdf as report_pdf
-from reports.pdf import print_rows, render_report_pdf, rows_to_cut
+from reports.pdf import last_two, print_rows, render_report_pdf, rows_to_cut
 from reports.selectors import report_data
 from reports.services import demo_load
 from reports.workflow import report_transition
 from scoring.core import Group, Row, Scorecard, Section
-from scoring.models import Indicator
+from scoring.models import Indicator, IndicatorResult
 from scoring.services import framework_copy
 from scoring.table import selfeval_rows
 from tests.conftest import DEMO_DEPARTMENT
+from tests.writes import rows_update
 
 HEADINGS = [
     "一、部门概况",
@@ -35,6 +39,12 @@ HEADINGS = [
 ]
 PAGE_NUMBER = re.compile(r"—\s*(\d+)\s*—")
 MAX_BYTES = 2 * 1024 * 1024
+TABLE_NOTE = "注：上述产出指标和效益指标既可以按照重点任务完成情况分别填列"
+# The foot of the type area, in pt from the top of the page (GB/T 9704: 37 mm + 225 mm).
+TYPE_AREA_FOOT = (37 + 225) * 72 / 25.4
+# A line of the 偏差及原因分析 column (10.5 pt, line-height 1.35) and the characters it holds.
+DEVIATION_LINE = 10.5 * 1.35
+DEVIATION_LINE_CHARS = 7
 
 # Every test reads the database (the module's render needs the roles and framework that
 # migrations create), so all run with the database tests, before pytest-django's
@@ -67,6 +77,48 @@ def page_count(path: Path) -> int:
     return len(page_texts(path))
 
 
+def lowest_text(path: Path, page: int) -> float:
+    """How far down the page (pt) the lowest text inside the type area reaches."""
+    out = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    bottoms = [float(y) for y in re.findall(r'yMax="([0-9.]+)"', out)]
+    return max(y for y in bottoms if y < TYPE_AREA_FOOT)
+
+
+def _descendants(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child)
+
+
+def _text_boxes(line: LineBox) -> list[TextBox]:
+    return [box for box in _descendants(line) if isinstance(box, TextBox)]
+
+
+def line_text(line: LineBox) -> str:
+    return "".join(box.text for box in _text_boxes(line))
+
+
+def body_blocks(layout: Document) -> list[tuple[str, list[tuple[LineBox, float]]]]:
+    """Each heading and paragraph of sections 一 to 八, in order: its tag and its lines, those
+    of a paragraph that runs onto the next page included, each with the right edge of its box."""
+    blocks: dict = {}
+    for page in layout.pages:
+        for section in _descendants(page._page_box):
+            if section.element_tag != "section" or section.element.get("class") != "body":
+                continue
+            for box in section.children:
+                if isinstance(box, BlockBox) and box.element_tag in {"h1", "h2", "h3", "p"}:
+                    right = box.content_box_x() + box.width
+                    _, lines = blocks.setdefault(box.element, (box.element_tag, []))
+                    lines += [(line, right) for line in box.children if isinstance(line, LineBox)]
+    return list(blocks.values())
+
+
 class _Warnings(logging.Handler):
     def __init__(self):
         super().__init__(logging.WARNING)
@@ -80,6 +132,7 @@ class _Warnings(logging.Handler):
 class RenderedPdf:
     path: Path
     data: bytes
+    layout: Document
     level3_names: list[str]
     warnings: list[str]
 
@@ -97,14 +150,15 @@ def demo_pdf(django_db_setup, django_db_blocker, tmp_path_factory) -> RenderedPd
         report = demo_load().report
         weasyprint_log.addHandler(warnings)
         try:
-            data = render_report_pdf(report=report)
+            layout = report_pdf.report_layout(report=report)  # what render_report_pdf writes
+            data = layout.write_pdf()
         finally:
             weasyprint_log.removeHandler(warnings)
         names = [row.name for _, _, row in report_data(report=report).scorecard.rows()]
         transaction.set_rollback(True)
     path = tmp_path_factory.mktemp("pdf") / "demo.pdf"
     path.write_bytes(data)
-    return RenderedPdf(path, data, names, warnings.messages)
+    return RenderedPdf(path, data, layout, names, warnings.messages)
 
 
 def write(tmp_path, data: bytes, name="report.pdf") -> Path:
@@ -140,11 +194,105 @@ def test_key_figures_are_printed(demo_pdf):
     assert "评分得分99分" in text
 
 
-def test_selfeval_table_starts_a_page_with_title_unit_and_header(demo_pdf):
+def test_cover_and_metadata_name_the_signing_unit(demo_pdf):
+    info = subprocess.run(
+        ["pdfinfo", str(demo_pdf.path)], check=True, capture_output=True, text=True
+    ).stdout
+    assert re.search(r"^Author:\s+浏阳市人大常委会办公室$", info, re.MULTILINE)
+    assert re.search(
+        r"^Title:\s+浏阳市人大常委会办公室 2022 年部门整体支出绩效自评报告$", info, re.M
+    )
+
+
+def test_cover_and_table_name_one_signing_unit(demo_pdf):
+    unit = re.search(r"单位名称（盖章）：(.+?)二〇", squash(demo_pdf.pages[0])).group(1)
+    table = next(squash(page) for page in demo_pdf.pages if "部门整体支出绩效自评表" in page)
+    assert f"部门（单位）名称{unit}整体支出规模" in table
+
+
+def test_section_eight_refers_to_the_table_by_its_title(demo_pdf):
+    text = squash("".join(demo_pdf.pages))
+    start = text.index("八、部门整体支出绩效评价等级")
+    reference = re.search(r"（详见(.+?)）", text[start:]).group(1)
+    table = next(squash(page) for page in demo_pdf.pages if "部门整体支出绩效自评表" in page)
+    title = re.match(r"附件\d+年(\S+?表)单位：", table).group(1)
+    assert reference in {"附件", title, f"附件：{title}"}
+
+
+def test_body_text_is_justified_but_for_each_paragraphs_last_line(demo_pdf):
+    paragraphs = [lines for tag, lines in body_blocks(demo_pdf.layout) if tag == "p"]
+    set_spacing = paragraphs[0][0][0].style["letter_spacing"]  # the stylesheet's
+    short, spread, stretched = [], 0, []
+    for lines in paragraphs:
+        for line, right in lines[:-1]:
+            texts = _text_boxes(line)
+            if abs(texts[-1].position_x + texts[-1].width - right) > 1:  # CSS px
+                short.append(line_text(line))
+            spread += any(text.style["letter_spacing"] != set_spacing for text in texts)
+        last, _ = lines[-1]
+        if any(text.style["letter_spacing"] != set_spacing for text in _text_boxes(last)):
+            stretched.append(line_text(last))
+    assert short == []
+    # Lines a character short (a "，" may not open a line) are spread between their characters,
+    # but never inside a figure.
+    assert spread > 20
+    assert stretched == []
+    figures = [
+        text
+        for lines in paragraphs
+        for line, _ in lines
+        for text in _text_boxes(line)
+        if re.fullmatch(r"[0-9.%]+", text.text)
+    ]
+    assert figures
+    assert all(text.style["letter_spacing"] == set_spacing for text in figures)
+
+
+def test_the_last_two_characters_of_a_heading_or_paragraph_go_together():
+    assert last_two("（四）部门整体支出规模、使用方向、主要内容和涉及范围") == (
+        "（四）部门整体支出规模、使用方向、主要内容和涉及",
+        "范围",
+    )
+    assert last_two("（一）细化预算编制工作，提升预算管理水平。") == (
+        "（一）细化预算编制工作，提升预算管理",
+        "水平。",
+    )
+    assert last_two("概况") == ("", "概况")
+
+
+def test_no_heading_line_and_no_last_line_is_a_lone_character(demo_report):
+    # 27 characters: the first line holds 26 after the indent, and the last would be alone.
+    long_heading = "（三）健全预算绩效管理制度，推动评价结果与预算安排挂钩"
+    demo_report.improvements += f"\n{long_heading}"
+    demo_report.save(update_fields=["improvements"])
+
+    blocks = [
+        (tag, [line_text(line) for line, _ in lines])
+        for tag, lines in body_blocks(report_pdf.report_layout(report=demo_report))
+    ]
+
+    def lone(line: str) -> bool:
+        return len(re.sub(r"\W", "", line)) < 2
+
+    headings = [lines for tag, lines in blocks if tag != "p"]
+    assert len(headings) > 20
+    assert ["（四）部门整体支出规模、使用方向、主要内容和涉及范围"] in headings  # the full line
+    assert ["（三）健全预算绩效管理制度，推动评价结果与预算安排", "挂钩"] in headings
+    assert [lines for lines in headings if any(lone(line) for line in lines)] == []
+    assert [lines for tag, lines in blocks if tag == "p" and lone(lines[-1])] == []
+
+
+def test_headings_print_in_a_hei_and_a_kai_face(demo_pdf):
+    faces = font_faces(demo_pdf.path)
+    assert "Noto-Sans-CJK-SC" in faces  # "一、" in 黑体
+    assert any("Kai" in face for face in faces)  # "（一）" in 楷体
+
+
+def test_selfeval_table_starts_a_page_as_the_attachment_with_title_unit_and_header(demo_pdf):
     first = next(i for i, page in enumerate(demo_pdf.pages) if "部门整体支出绩效自评表" in page)
     page = squash(demo_pdf.pages[first])
-    assert page.startswith("2022年部门整体支出绩效自评表单位：万元")
-    assert "部门（单位）名称浏阳市人大常委会机关" in page
+    assert page.startswith("附件2022年部门整体支出绩效自评表单位：万元")
+    assert "部门（单位）名称浏阳市人大常委会" in page
     # Amounts with thousands separators and two places; the execution rate as a percentage.
     assert "资金来源：（1）财政拨款2,092.382,575.66123.10%" in page
     assert "资金结构：（1）基本支出1,382.261,961.17141.88%" in page
@@ -170,6 +318,48 @@ def test_total_row_grade_and_note_close_the_table(demo_pdf):
         "注：上述产出指标和效益指标既可以按照重点任务完成情况分别填列，"
         "也可以依据所有重点任务归纳提炼综合指标。"
     )
+
+
+def _set_deviation(report, indicator: str, text: str) -> None:
+    rows_update(
+        IndicatorResult.objects.filter(report=report, indicator__name=indicator), deviation=text
+    )
+
+
+def _deviation(lines: int) -> str:
+    """A 偏差及原因分析 that prints on this many lines."""
+    return ("偏差原因分析说明" * lines)[: DEVIATION_LINE_CHARS * lines - 3]
+
+
+@pytest.mark.parametrize("rows_on_last_page", [1, 2])
+def test_the_note_never_goes_over_without_the_total_row(demo_report, tmp_path, rows_on_last_page):
+    """A longer 偏差 that leaves no room for the 注 under the 总分 row takes the 总分 row, and
+    the last indicator row where it can, over with the 注 (issue 15: one ten-character 偏差
+    sent the 注 alone onto a page of its own)."""
+    last = "社会公众满意度"
+    before_last = "创新“两官”履职评议方式，“两官”履职能力持续提升"
+    # Rows too tall for the page before open the last page: the last row alone, or both.
+    if rows_on_last_page == 1:
+        last_lines = 12
+        _set_deviation(demo_report, last, _deviation(last_lines))
+    else:
+        last_lines = 2
+        _set_deviation(demo_report, last, "部分项目执行进度偏慢")  # ten characters, two lines
+        _set_deviation(demo_report, before_last, _deviation(14))
+    base = write(tmp_path, render_report_pdf(report=demo_report), "base.pdf")
+    pages = [squash(page) for page in page_texts(base)]
+    assert PAGE_NUMBER.sub("", pages[-1]).startswith("一级指标权重")
+    assert (squash(before_last) in pages[-1]) == (rows_on_last_page == 2)
+    # One line more than the room left under the 注: the 注 no longer fits, the 总分 row does.
+    room = TYPE_AREA_FOOT - lowest_text(base, len(pages))
+    _set_deviation(demo_report, last, _deviation(last_lines + math.ceil(room / DEVIATION_LINE)))
+
+    grown = page_texts(write(tmp_path, render_report_pdf(report=demo_report)))
+
+    assert len(grown) == len(pages) + 1
+    (note_page,) = [squash(page) for page in grown if TABLE_NOTE in squash(page)]
+    assert "总分10099评价等级：优" in note_page
+    assert (last in note_page) == (rows_on_last_page == 2)
 
 
 def test_body_pages_are_numbered_from_two_and_the_cover_is_not(demo_pdf):
