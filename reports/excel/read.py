@@ -1,6 +1,7 @@
 """Reading a filled 自评表 workbook into plain values, tolerant of how people lay it out.
 
-Pure: openpyxl and the standard library only, no models. Every cell is found by its label
+Pure: openpyxl, the standard library and the money arithmetic of budgets/calc.py, no models
+or settings. Every cell is found by its label
 (一级指标, 三级指标, 自评得分, 财政拨款, …) after normalising width and spacing, never by its
 position, so a header block moved down, a missing title, spacer rows, weights in brackets or
 in their own column and numbers stored as text all read the same. What cannot be read becomes
@@ -22,6 +23,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from budgets.calc import ungrouped
 from perfeval.limits import UPLOAD_MAX_UNPACKED_BYTES
 
 from .measure import UnreadableWorkbook, WorkbookMeasure, workbook_measure
@@ -113,19 +115,16 @@ def parse_number(value, *, units: Iterable[str] = ("分", "万元")) -> Decimal 
     if isinstance(value, int | float | Decimal):
         return Decimal(str(value))
     text = unicodedata.normalize("NFKC", str(value)).strip()
-    # A space between digits separates thousands as a comma does; any other space is dropped.
-    text = _SPACE.sub("", re.sub(r"(?<=\d)\s+(?=\d)", ",", text))
-    if text in BLANK_MARKS:
+    if _SPACE.sub("", text) in BLANK_MARKS:
         return None
     for unit in units:
         if text.endswith(unit):
             text = text[: -len(unit)]
             break
-    if "," in text:
-        # Separators group the whole part by three: "7,1,0.12" is a slip, not 710.12.
-        if not re.fullmatch(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?", text):
-            raise NotANumber(str(value))
-        text = text.replace(",", "")
+    # Thousands separators as the editor takes them: "7,1,0.12" is a slip, not 710.12.
+    text = ungrouped(text)
+    if text is None:
+        raise NotANumber(str(value))
     try:
         number = Decimal(text)
     except InvalidOperation:
