@@ -103,6 +103,8 @@ def _any_role(user) -> bool:
 
 
 def _attribute(obj, path: str):
+    """``obj.a.b`` for path "a__b"; None where a link is missing (Django's "related object
+    does not exist" is an AttributeError, which getattr's default takes)."""
     for name in path.split("__") if path else ():
         obj = getattr(obj, name, None)
         if obj is None:
@@ -175,10 +177,8 @@ class ReportPartRule(Rule):
         self.writable = writable
 
     def report_of(self, obj) -> Report | None:
-        try:
-            return _attribute(obj, self.path)
-        except Report.DoesNotExist:  # a historical row of a deleted report
-            return None
+        # None for a historical row of a deleted report, as for a row without one.
+        return _attribute(obj, self.path)
 
     def may(self, user, action, obj):
         if action in (VIEW, EXPORT):

@@ -42,20 +42,21 @@ def _stored_statuses(report_ids) -> list[str]:
     return list(reports.values_list("status", flat=True))
 
 
-def refuse_unless_editable(report_ids) -> None:
-    """Raise ReportNotEditable unless every one of these reports may change now."""
-    statuses = set(_stored_statuses(report_ids))
+def refuse_unless_editable(report_ids) -> list[str]:
+    """Raise ReportNotEditable unless every one of these reports may change now; their
+    statuses, as locked, if they may."""
+    statuses = _stored_statuses(report_ids)
     if Report.Status.APPROVED in statuses:
         raise ReportLocked(LOCKED_MESSAGE)
     if Report.Status.SUBMITTED in statuses:
         raise ReportNotEditable(SUBMITTED_MESSAGE)
+    return statuses
 
 
 def refuse_report_change(sender, instance: Report, **kwargs):
     if kwargs.get("raw") or instance.pk is None:
         return
-    stored = _stored_statuses([instance.pk])
-    refuse_unless_editable([instance.pk])
+    stored = refuse_unless_editable([instance.pk])
     if stored and stored[0] != instance.status:
         raise ValidationError(STATUS_MESSAGE)
 
