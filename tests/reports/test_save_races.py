@@ -8,6 +8,7 @@ must be part of it, and nothing may change after it.
 
 import re
 import threading
+import time
 
 import pytest
 from django.db import connection, transaction
@@ -20,6 +21,7 @@ from scoring.models import IndicatorResult
 from tests.reports.test_editor import edit_url, form_data
 
 ROUNDS = 50
+SUBMIT_DELAYS = (0, 0.005, 0.02, 0.1, 0.25)  # seconds
 # One saver per section, so that no saver's snapshot is stale because of another's save: each
 # save stands or falls by the report's state alone. The 自评表 saves results, not the report
 # row, which is where a late save once slipped through unseen.
@@ -73,6 +75,9 @@ def race(report: Report, clerk, round_: int) -> dict:
     def submit() -> None:
         try:
             start.wait()
+            # The submit sets off with the saves, or a little after them, so that over the
+            # rounds the saves both win the race and lose it, whatever the machine's load.
+            time.sleep(SUBMIT_DELAYS[round_ % len(SUBMIT_DELAYS)])
             with transaction.atomic():
                 report_transition(
                     report=Report.objects.get(pk=report.pk), user=clerk, action="submit"
