@@ -187,3 +187,18 @@ def figures_on_stdout() -> Iterator[dict]:
         os.dup2(saved, 1)
         os.close(saved)
     print(json.dumps(figures, ensure_ascii=False, indent=2), flush=True)
+
+
+def lines_copy(source, target) -> None:
+    """Copy a report's money lines onto another report, through the lines' writer."""
+    from budgets.models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
+    from budgets.writers import lines_create
+
+    lines = [
+        line
+        for model in (IncomeLine, ExpenditureLine, ThreePublicLine, Project)
+        for line in model.objects.filter(report=source)
+    ]
+    for line in lines:
+        line.pk, line.report = None, target
+    lines_create(lines)

@@ -39,9 +39,13 @@ def padded_copy(demo, *, year: int):
     """The demo copied to ``year``, every narrative field at its limit, approved, no PDF yet."""
     from django.test.utils import override_settings
 
+    from budgets.models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
+    from budgets.writers import lines_create
     from perfeval.limits import NARRATIVE_MAX_CHARS
     from reports.guards import REPORT_OWNED
     from reports.models import NARRATIVE_FIELDS, Report
+    from scoring.models import GroupResult, IndicatorResult
+    from scoring.writers import results_create
 
     def at_limit(text: str) -> str:
         text = text or "部门整体支出绩效自评情况。"
@@ -54,11 +58,13 @@ def padded_copy(demo, *, year: int):
         report_date=demo.report_date,
         **{field: at_limit(getattr(demo, field)) for field in NARRATIVE_FIELDS},
     )
-    for model in REPORT_OWNED:
-        for row in model.objects.filter(report=demo):
-            row.pk = None
-            row.report = report
-            row.save()
+    copies = {model: list(model.objects.filter(report=demo)) for model in REPORT_OWNED}
+    for row in (row for rows in copies.values() for row in rows):
+        row.pk, row.report = None, report
+    lines_create(
+        [*copies[IncomeLine], *copies[ExpenditureLine], *copies[ThreePublicLine], *copies[Project]]
+    )
+    results_create(copies[IndicatorResult], copies[GroupResult])
     with override_settings(TASKS=DUMMY_TASKS):  # rendered by the benchmark, not on approval
         report_approve(report)
     return report.approved_versions.get()
@@ -68,12 +74,13 @@ def save_call(line_id: int):
     from django.db import transaction
 
     from budgets.models import ThreePublicLine
+    from budgets.writers import line_save
 
     def call() -> None:
         with transaction.atomic():
             line = ThreePublicLine.objects.get(pk=line_id)
             line.actual += 1
-            line.save()
+            line_save(line)
 
     return call
 

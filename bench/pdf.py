@@ -134,11 +134,11 @@ def long_framework_data(factor: int) -> dict:
 
 def long_report_create(*, demo, factor: int):
     """A copy of the demo with ``factor`` times its narrative and its indicator rows."""
-    from budgets.models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
     from departments.models import Department
     from reports.models import NARRATIVE_FIELDS, Report
     from scoring.models import GroupResult, Indicator, IndicatorResult
     from scoring.services import framework_load
+    from scoring.writers import results_create
 
     framework = framework_load(data=long_framework_data(factor))
     department = Department.objects.create(
@@ -155,11 +155,7 @@ def long_report_create(*, demo, factor: int):
         report_date=demo.report_date,
         **{field: "\n".join([getattr(demo, field)] * factor) for field in NARRATIVE_FIELDS},
     )
-    for model in (IncomeLine, ExpenditureLine, ThreePublicLine, Project):
-        for line in model.objects.filter(report=demo):
-            line.pk = None
-            line.report = report
-            line.save()
+    common.lines_copy(demo, report)
 
     def path(indicator) -> tuple[str, ...]:
         names = []
@@ -170,12 +166,13 @@ def long_report_create(*, demo, factor: int):
 
     copies = Indicator.objects.filter(framework=framework).select_related("parent__parent")
     by_path = {path(node): node for node in copies}
+    results = []
     for result in IndicatorResult.objects.filter(report=demo).select_related(
         "indicator__parent__parent"
     ):
         *groups, name = path(result.indicator)
-        for n in range(1, factor + 1):
-            IndicatorResult.objects.create(
+        results += [
+            IndicatorResult(
                 report=report,
                 indicator=by_path[(*groups, f"{name}（{n}）")],
                 target=result.target,
@@ -183,13 +180,22 @@ def long_report_create(*, demo, factor: int):
                 score=None if result.score is None else result.score / factor,
                 deviation=result.deviation,
             )
-    for result in GroupResult.objects.filter(report=demo).select_related("indicator__parent"):
-        GroupResult.objects.create(
-            report=report,
-            indicator=by_path[path(result.indicator)],
-            score=result.score,
-            deviation=result.deviation,
-        )
+            for n in range(1, factor + 1)
+        ]
+    results_create(
+        results,
+        [
+            GroupResult(
+                report=report,
+                indicator=by_path[path(result.indicator)],
+                score=result.score,
+                deviation=result.deviation,
+            )
+            for result in GroupResult.objects.filter(report=demo).select_related(
+                "indicator__parent"
+            )
+        ],
+    )
     return report
 
 

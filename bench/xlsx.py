@@ -46,11 +46,11 @@ def big_framework_data() -> dict:
 
 def big_report_create(*, demo):
     """A draft with the demo's money and 1000 scored rows, a few of them below their weight."""
-    from budgets.models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
     from departments.models import Department
     from reports.models import NARRATIVE_FIELDS, Report
     from scoring.models import Indicator, IndicatorResult
     from scoring.services import framework_load
+    from scoring.writers import results_create
 
     framework = framework_load(data=big_framework_data())
     department = Department.objects.create(
@@ -67,13 +67,9 @@ def big_report_create(*, demo):
         report_date=demo.report_date,
         **{field: getattr(demo, field) for field in NARRATIVE_FIELDS},
     )
-    for model in (IncomeLine, ExpenditureLine, ThreePublicLine, Project):
-        for line in model.objects.filter(report=demo):
-            line.pk = None
-            line.report = report
-            line.save()
+    common.lines_copy(demo, report)
     leaves = Indicator.objects.filter(framework=framework, level=Indicator.Level.THIRD)
-    IndicatorResult.objects.bulk_create(
+    results_create(
         IndicatorResult(
             report=report,
             indicator=leaf,
@@ -89,10 +85,9 @@ def big_report_create(*, demo):
 
 def results_clear(report) -> None:
     """Empty the report's 自评表, so that the import writes every row again."""
-    from scoring.models import GroupResult, IndicatorResult
+    from scoring.writers import results_write
 
-    IndicatorResult.objects.filter(report=report).delete()
-    GroupResult.objects.filter(report=report).delete()
+    results_write(report=report, prune=True)
 
 
 def measure(figures: dict, work: Path) -> None:

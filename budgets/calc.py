@@ -1,6 +1,10 @@
 """The arithmetic of a report's money: totals, shares and rates over plain Decimals.
 
 No Django here: selectors sum the stored lines and hand the sums to these functions.
+
+An amount not filled in yet is None, and so is every sum, share and rate it is part of: a
+figure is known only when all of its lines are (no made-up 0.00, no rate of a half-filled
+table). A report without lines of a kind has nothing of that kind: 0.
 """
 
 from __future__ import annotations
@@ -37,24 +41,31 @@ def ungrouped(text: str) -> str | None:
     return text.replace(",", "") if _GROUPED_BY_THREE.fullmatch(text) else None
 
 
-def rate_pct(actual: Decimal, budget: Decimal) -> Decimal | None:
+def plus(*values: Decimal | None) -> Decimal | None:
+    """The sum of amounts; None (not known yet) when any of them is not filled in."""
+    if any(value is None for value in values):
+        return None
+    return sum(values, ZERO)
+
+
+def rate_pct(actual: Decimal | None, budget: Decimal | None) -> Decimal | None:
     """Execution or completion rate in percent (actual ÷ budget), half-up to two places.
 
-    None when there is no budget to measure against.
+    None when there is no budget to measure against, or either amount is not filled in.
     """
-    if not budget:
+    if actual is None or not budget:
         return None
     return (actual / budget * HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def shares_pct(parts: Sequence[Decimal]) -> list[Decimal | None]:
+def shares_pct(parts: Sequence[Decimal | None]) -> list[Decimal | None]:
     """Each part's share of their sum, in percent, adding up to exactly 100.00.
 
     As the reference report does (and Chinese financial statements commonly do), every
     share but the last is cut to two places and the last takes the remainder (尾差计入末项):
     1846.37 and 114.80 of 1961.17 give 94.14 and 5.86.
     """
-    whole = sum(parts, ZERO)
+    whole = plus(*parts)
     if not whole:
         return [None] * len(parts)
     shares = [(part / whole * HUNDRED).quantize(CENT, rounding=ROUND_DOWN) for part in parts[:-1]]
@@ -65,11 +76,16 @@ def shares_pct(parts: Sequence[Decimal]) -> list[Decimal | None]:
 class Amounts:
     """A budget (全年预算数) and what was spent or received against it (全年执行数)."""
 
-    budget: Decimal = ZERO
-    actual: Decimal = ZERO
+    budget: Decimal | None = ZERO
+    actual: Decimal | None = ZERO
 
     def __add__(self, other: Amounts) -> Amounts:
-        return Amounts(self.budget + other.budget, self.actual + other.actual)
+        return Amounts(plus(self.budget, other.budget), plus(self.actual, other.actual))
+
+    @property
+    def known(self) -> bool:
+        """Whether both amounts are filled in, so that they can be measured one by the other."""
+        return self.budget is not None and self.actual is not None
 
     @property
     def rate_pct(self) -> Decimal | None:
@@ -80,16 +96,21 @@ class Amounts:
 class ThreePublicAmounts:
     """三公经费: budget, this year's 决算 and last year's 决算."""
 
-    budget: Decimal = ZERO
-    actual: Decimal = ZERO
-    previous_actual: Decimal = ZERO
+    budget: Decimal | None = ZERO
+    actual: Decimal | None = ZERO
+    previous_actual: Decimal | None = ZERO
 
     def __add__(self, other: ThreePublicAmounts) -> ThreePublicAmounts:
         return ThreePublicAmounts(
-            self.budget + other.budget,
-            self.actual + other.actual,
-            self.previous_actual + other.previous_actual,
+            plus(self.budget, other.budget),
+            plus(self.actual, other.actual),
+            plus(self.previous_actual, other.previous_actual),
         )
+
+    @property
+    def known(self) -> bool:
+        """Whether budget and 决算 are filled in, so that one can be measured by the other."""
+        return self.budget is not None and self.actual is not None
 
     @property
     def rate_pct(self) -> Decimal | None:
@@ -97,8 +118,10 @@ class ThreePublicAmounts:
         return rate_pct(self.actual, self.budget)
 
     @property
-    def change(self) -> Decimal:
-        """比上年增减: negative when spending fell."""
+    def change(self) -> Decimal | None:
+        """比上年增减: negative when spending fell; None until both years are filled in."""
+        if self.actual is None or self.previous_actual is None:
+            return None
         return self.actual - self.previous_actual
 
 
@@ -120,13 +143,43 @@ class ThreePublicItem:
 
 
 @dataclass(frozen=True)
+class LineFill:
+    """One stored line as the checks see it: which of its amounts are still empty.
+
+    ``table`` is the editor's name of its table (income, expenditure, three_public,
+    projects), ``number`` its place there (1 for the first), ``name`` what it is (事业收入,
+    公务接待费, a project's name), ``empty`` the labels of its amounts not filled in, and
+    ``filled`` how many of them are.
+    """
+
+    table: str
+    number: int
+    name: str
+    empty: tuple[str, ...] = ()
+    filled: int = 0
+
+
+def line_fill(table: str, number: int, name: str, amounts: Mapping[str, object]) -> LineFill:
+    """A line's ``LineFill`` from its amounts that must be filled, keyed by their labels."""
+    return LineFill(
+        table=table,
+        number=number,
+        name=name,
+        empty=tuple(label for label, value in amounts.items() if value is None),
+        filled=sum(1 for value in amounts.values() if value is not None),
+    )
+
+
+@dataclass(frozen=True)
 class BudgetFigures:
     """Every money figure of a report, derived from the sums of its stored lines."""
 
-    income_by_source: Mapping[str, Decimal] = field(default_factory=dict)
+    income_by_source: Mapping[str, Decimal | None] = field(default_factory=dict)
     # Spending summed by (nature, fund source).
     spending: Mapping[tuple[str, str], Amounts] = field(default_factory=dict)
     three_public_items: tuple[ThreePublicItem, ...] = ()
+    # The stored lines and what is left to fill in them (empty for figures read from a sheet).
+    lines: tuple[LineFill, ...] = ()
 
     def spent(self, *, nature: str | None = None, source: str | None = None) -> Amounts:
         return sum(
@@ -139,28 +192,35 @@ class BudgetFigures:
         )
 
     @property
-    def income_total(self) -> Decimal:
-        return sum(self.income_by_source.values(), ZERO)
+    def income_total(self) -> Decimal | None:
+        return plus(*self.income_by_source.values())
 
     @property
-    def income_fiscal(self) -> Decimal:
-        return sum(
-            (v for k, v in self.income_by_source.items() if k in FISCAL_INCOME_SOURCES), ZERO
-        )
+    def income_fiscal(self) -> Decimal | None:
+        return plus(*(v for k, v in self.income_by_source.items() if k in FISCAL_INCOME_SOURCES))
 
     @property
-    def income_carryover(self) -> Decimal:
+    def income_carryover(self) -> Decimal | None:
         """上年结转结余: money of earlier years, of either kind (the split is not recorded)."""
         return self.income_by_source.get(CARRYOVER, ZERO)
 
     @property
-    def income_non_fiscal(self) -> Decimal:
+    def income_non_fiscal(self) -> Decimal | None:
         """This year's income other than 财政拨款 (事业收入, 其他收入 …), without carry-over."""
-        return self.income_total - self.income_fiscal - self.income_carryover
+        return plus(
+            *(
+                v
+                for k, v in self.income_by_source.items()
+                if k not in FISCAL_INCOME_SOURCES and k != CARRYOVER
+            )
+        )
 
     @property
     def income_fiscal_share_pct(self) -> Decimal | None:
-        return shares_pct([self.income_fiscal, self.income_total - self.income_fiscal])[0]
+        total, fiscal = self.income_total, self.income_fiscal
+        if total is None:
+            return None
+        return shares_pct([fiscal, total - fiscal])[0]
 
     @property
     def personnel(self) -> Amounts:

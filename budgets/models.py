@@ -9,6 +9,16 @@ from perfeval.limits import NARRATIVE_MAX_CHARS
 
 from .fields import MoneyField, non_negative
 
+# An amount a new or copied report has no figure for yet: empty, never a made-up 0.00. An
+# empty amount may be saved (drafts are incomplete) and is reported as still to fill
+# (reports.checks), which blocks only submission.
+NOT_YET_FILLED = {"null": True, "blank": True}
+
+
+def amount_text(value) -> str:
+    """An amount as a line's name shows it (the admin, the change log)."""
+    return "（未填）" if value is None else str(value)
+
 
 class FundSource(models.TextChoices):
     """Where spent money came from, as the 自评表 groups it (资金来源)."""
@@ -43,7 +53,7 @@ class IncomeLine(models.Model):
     budget = MoneyField(
         _("全年预算数（万元）"), null=True, blank=True, help_text=_("不掌握时可不填。")
     )
-    actual = MoneyField(_("全年执行数（万元）"))
+    actual = MoneyField(_("全年执行数（万元）"), **NOT_YET_FILLED)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     history = HistoricalRecords(verbose_name=_("修改记录"))
@@ -55,7 +65,7 @@ class IncomeLine(models.Model):
         constraints = non_negative("income_line", "budget", "actual")
 
     def __str__(self):
-        return f"{self.get_source_display()} {self.actual}"
+        return f"{self.get_source_display()} {amount_text(self.actual)}"
 
     @property
     def is_fiscal(self) -> bool:
@@ -83,8 +93,8 @@ class ExpenditureLine(models.Model):
         _("资金来源"), max_length=16, choices=FundSource.choices, default=FundSource.FISCAL
     )
     description = models.CharField(_("说明"), max_length=200, blank=True)
-    budget = MoneyField(_("全年预算数（万元）"))
-    actual = MoneyField(_("全年执行数（万元）"))
+    budget = MoneyField(_("全年预算数（万元）"), **NOT_YET_FILLED)
+    actual = MoneyField(_("全年执行数（万元）"), **NOT_YET_FILLED)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     history = HistoricalRecords(verbose_name=_("修改记录"))
@@ -96,7 +106,10 @@ class ExpenditureLine(models.Model):
         constraints = non_negative("expenditure_line", "budget", "actual")
 
     def __str__(self):
-        return f"{self.get_nature_display()}（{self.get_fund_source_display()}） {self.actual}"
+        return (
+            f"{self.get_nature_display()}（{self.get_fund_source_display()}） "
+            f"{amount_text(self.actual)}"
+        )
 
     @property
     def is_basic(self) -> bool:
@@ -129,9 +142,9 @@ class ThreePublicLine(models.Model):
         verbose_name=_("自评报告"),
     )
     kind = models.CharField(_("项目"), max_length=32, choices=Kind.choices)
-    budget = MoneyField(_("预算数（万元）"))
-    actual = MoneyField(_("决算数（万元）"))
-    previous_actual = MoneyField(_("上年决算数（万元）"))
+    budget = MoneyField(_("预算数（万元）"), **NOT_YET_FILLED)
+    actual = MoneyField(_("决算数（万元）"), **NOT_YET_FILLED)
+    previous_actual = MoneyField(_("上年决算数（万元）"), **NOT_YET_FILLED)
     count = models.PositiveIntegerField(
         _("数量"),
         null=True,
@@ -152,7 +165,7 @@ class ThreePublicLine(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.actual}"
+        return f"{self.get_kind_display()} {amount_text(self.actual)}"
 
 
 class Project(models.Model):
@@ -168,8 +181,8 @@ class Project(models.Model):
     fund_source = models.CharField(
         _("资金来源"), max_length=16, choices=FundSource.choices, default=FundSource.FISCAL
     )
-    budget = MoneyField(_("全年预算数（万元）"))
-    actual = MoneyField(_("全年执行数（万元）"))
+    budget = MoneyField(_("全年预算数（万元）"), **NOT_YET_FILLED)
+    actual = MoneyField(_("全年执行数（万元）"), **NOT_YET_FILLED)
     achievement = LimitedTextField(_("实施内容和成效"), blank=True, limit=NARRATIVE_MAX_CHARS)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 

@@ -16,8 +16,10 @@ from perfeval.resources import (
 )
 
 from .models import ExpenditureLine, FundSource, IncomeLine, Project, ThreePublicLine
+from .writers import line_save
 
 ID = "id"
+ADMIN_IMPORT_REASON = "管理后台导入"
 
 
 class ReportLineResource(PerfevalResource):
@@ -26,6 +28,11 @@ class ReportLineResource(PerfevalResource):
 
     class Meta(PerfevalResource.Meta):
         pass
+
+    def do_instance_save(self, instance, is_create):
+        # Through the one writer of lines (the report locked, history, stored totals); the
+        # row was validated like a form already.
+        line_save(instance, validate=False, reason=ADMIN_IMPORT_REASON)
 
 
 class IncomeLineResource(ReportLineResource):

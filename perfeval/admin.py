@@ -25,6 +25,7 @@ from django.http import Http404
 
 from . import access
 from .converters import IdConverter
+from .owned import writer_for
 
 # The methods through which the admin asks who may do what: the policy's alone.
 DECIDING_METHODS = (
@@ -37,6 +38,7 @@ DECIDING_METHODS = (
     "has_export_permission",
     "revert_disabled",
 )
+ADMIN_REASON = "管理后台修改"
 PROJECT_APPS = ("departments", "budgets", "scoring", "reports", "perfeval")
 
 
@@ -128,13 +130,22 @@ class PolicyAdminMixin:
 
     # --- Writes ---------------------------------------------------------------------------
 
+    # A report's lines and results are written by their writers (perfeval.owned), which
+    # lock the report, record the history and refresh its stored totals.
+
     def save_model(self, request, obj, form, change):
         _refuse(request, access.CHANGE if change else access.ADD, obj)
-        super().save_model(request, obj, form, change)
+        if writer := writer_for(self.model):
+            writer.save(obj, user=request.user, reason=ADMIN_REASON, validate=False)
+        else:
+            super().save_model(request, obj, form, change)
 
     def delete_model(self, request, obj):
         _refuse(request, access.DELETE, obj)
-        super().delete_model(request, obj)
+        if writer := writer_for(self.model):
+            writer.delete(obj, user=request.user, reason=ADMIN_REASON)
+        else:
+            super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         # The bulk action runs outside the change pages' transaction: one of its own, so the
@@ -142,7 +153,16 @@ class PolicyAdminMixin:
         with transaction.atomic(using=queryset.db):
             for obj in queryset:
                 _refuse(request, access.DELETE, obj)
-            super().delete_queryset(request, queryset)
+            if writer := writer_for(self.model):
+                writer.delete_many(list(queryset), user=request.user, reason=ADMIN_REASON)
+            else:
+                super().delete_queryset(request, queryset)
+
+    def save_formset(self, request, form, formset, change):
+        if writer := writer_for(formset.model):
+            writer.formset_save(formset, user=request.user, reason=ADMIN_REASON)
+        else:
+            super().save_formset(request, form, formset, change)
 
     # --- django-simple-history's pages ----------------------------------------------------
 

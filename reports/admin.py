@@ -14,7 +14,14 @@ from scoring.models import GroupResult, IndicatorResult
 
 from . import workflow
 from .forms import SelfevalAdminUploadForm
-from .models import ApprovedVersion, Download, OfficialPdf, Report, ReportTransition
+from .models import (
+    ApprovedVersion,
+    Download,
+    OfficialPdf,
+    Report,
+    ReportTransition,
+    same_text,
+)
 from .selectors import decimal_str, report_change_log, report_document, report_scores
 from .views.imports import selfeval_upload
 
@@ -44,7 +51,15 @@ class ProjectInline(OwnedInline, admin.StackedInline):
 
 class IndicatorResultInline(OwnedInline, admin.TabularInline):
     model = IndicatorResult
-    fields = ["indicator", "target", "actual", "score", "deviation", "override_reason"]
+    fields = [
+        "indicator",
+        "target",
+        "actual",
+        "actual_reason",
+        "score",
+        "deviation",
+        "override_reason",
+    ]
     raw_id_fields = ["indicator"]
 
     def get_queryset(self, request):
@@ -145,6 +160,15 @@ class ReportAdmin(SimpleHistoryAdmin):
         changelist = super().get_changelist_instance(request)
         self._scores = report_scores(reports=changelist.result_list)
         return changelist
+
+    def save_model(self, request, obj, form, change):
+        # Text copied from last year's report is no longer carried over once changed here.
+        obj.carried_edited(
+            field
+            for field in form.changed_data
+            if not same_text(form.initial.get(field), form.cleaned_data.get(field))
+        )
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("自评得分"))
     def total_score(self, obj):

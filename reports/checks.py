@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from budgets.calc import GENERAL_BUDGET, ZERO, Amounts, BudgetFigures, ThreePublicAmounts
+from budgets.calc import (
+    GENERAL_BUDGET,
+    ZERO,
+    Amounts,
+    BudgetFigures,
+    LineFill,
+    ThreePublicAmounts,
+)
 from scoring import rules
 from scoring.core import Group, Row, Scorecard
 
@@ -117,14 +124,14 @@ def money_checks(figures: BudgetFigures, *, stated: StatedTotals | None = None) 
                 Check(
                     "execution_rate_out_of_band",
                     WARNING,
-                    f"{label}执行率 {rate:.2f}%（执行 {amounts.actual:.2f} ÷ 预算 "
+                    f"{label}执行率 {rules.rate_text(rate)}（执行 {amounts.actual:.2f} ÷ 预算 "
                     f"{amounts.budget:.2f}），{where} {_n(low)}%–{_n(high)}% 的合理区间："
                     "请在自评表偏差分析或资金管理情况中说明原因。",
                     "expenditure",
                 )
             )
     three = figures.three_public
-    if three.actual > three.previous_actual:
+    if three.change is not None and three.change > 0:
         checks.append(
             Check(
                 "three_public_increase",
@@ -155,7 +162,9 @@ def reconciliation_checks(
     # spending above all income and carry-over makes the published figures contradict each
     # other, so it is an error. Spending below it is allowed: the rest is 年末结转结余, which
     # the report has no field for, so it cannot be held against anything.
-    if spent > income:
+    if spent is None or income is None:
+        pass  # amounts still to fill (amount_missing_checks): nothing to reconcile yet
+    elif spent > income:
         checks.append(
             Check(
                 "income_expenditure_mismatch",
@@ -168,7 +177,9 @@ def reconciliation_checks(
         )
     else:
         checks += _fund_source_checks(f)
-    if projects is not None and projects != f.project:
+    if (projects is not None and not projects.known) or not f.project.known:
+        pass  # amounts still to fill (amount_missing_checks)
+    elif projects is not None and projects != f.project:
         checks.append(
             Check(
                 "totals_mismatch",
@@ -194,7 +205,7 @@ def reconciliation_checks(
             )
         )
     three, lines = stated and stated.three_public, f.three_public
-    if three is not None and three != lines:
+    if three is not None and lines.known and lines.previous_actual is not None and three != lines:
         # An error like every stated total that differs from its lines: one of them is wrong.
         checks.append(
             Check(
@@ -222,6 +233,8 @@ def _fund_source_checks(f: BudgetFigures) -> list[Check]:
     fiscal, other = f.fiscal_funds.actual, f.other_funds.actual
     fiscal_income, other_income = f.income_fiscal, f.income_non_fiscal
     checks = []
+    if None in (carryover, fiscal, other, fiscal_income, other_income):
+        return checks  # amounts still to fill (amount_missing_checks)
     if fiscal > fiscal_income + carryover:
         unspent = (
             f"；财政拨款以外的收入有 {other_income:.2f} 万元，“其他资金”支出却只有 {other:.2f} 万元"
@@ -258,6 +271,43 @@ def score_checks(card: Scorecard) -> list[Check]:
     for section in card.sections:
         for group in section.groups:
             checks += _group_checks(group)
+    return checks
+
+
+def actual_checks(card: Scorecard) -> list[Check]:
+    """A typed 全年完成值 that differs from the one computed from the report's figures.
+
+    With a reason it stands and prints, and a warning shows both values side by side;
+    without one the computed value prints, and the error asks to clear the box or give a
+    reason. A typed value that agrees at its own precision ("123%" for 123.10%) is no override.
+    """
+    checks = []
+    for _, group, row in card.rows():
+        if not row.actual_overridden:
+            continue
+        typed, computed = row.actual.strip(), row.actual_figure.working
+        reason = row.actual_reason.strip()
+        if reason:
+            checks.append(
+                Check(
+                    "actual_overridden",
+                    WARNING,
+                    f"{_path(group, row)}的全年完成值填写为 {typed}，按本报告数据计算为 "
+                    f"{computed}，已说明不采用计算值的理由：{reason}",
+                    f"row-{row.key}",
+                )
+            )
+        else:
+            checks.append(
+                Check(
+                    "actual_reason_missing",
+                    ERROR,
+                    f"{_path(group, row)}的全年完成值填写为 {typed}，与按本报告数据计算的 "
+                    f"{computed}不符，报告中按计算值印出：请清空该栏以采用计算值，"
+                    "或填写不采用计算值的理由。",
+                    f"row-{row.key}",
+                )
+            )
     return checks
 
 
@@ -382,13 +432,13 @@ def full_marks_checks(card: Scorecard) -> list[Check]:
         full = row.score is not None and weight is not None and row.score >= weight
         if group.scored_as_whole:
             full = group.group_score >= group.weight
-        if full and falls_short(row.target, row.actual):
+        if full and falls_short(row.target, row.actual_display):
             checks.append(
                 Check(
                     "full_score_short_of_target",
                     WARNING,
-                    f"{_path(group, row)}得了满分，但全年完成值“{row.actual}”未达到年度指标值"
-                    f"“{row.target}”：请核实得分或完成值。",
+                    f"{_path(group, row)}得了满分，但全年完成值“{row.actual_display}”"
+                    f"未达到年度指标值“{row.target}”：请核实得分或完成值。",
                     f"row-{row.key}",
                 )
             )
@@ -409,7 +459,7 @@ def falls_short(target: str, actual: str) -> bool:
 def narrative_checks(texts: Mapping[str, str], figures: BudgetFigures) -> list[Check]:
     required = list(REQUIRED_NARRATIVE)
     three = figures.three_public
-    if three.actual != three.budget:
+    if three.known and three.actual != three.budget:
         required.append(("three_public_variance_reason", "“三公”经费决算数与预算数差异的原因"))
     if three.change:
         required.append(("three_public_change_reason", "“三公”经费比上年增减的主要原因"))
@@ -501,8 +551,7 @@ def _pair(amounts: Amounts) -> tuple[Decimal, Decimal]:
 def _agrees(typed: Decimal, value: Decimal) -> bool:
     """Whether ``typed`` is ``value`` as written to its places: 2575.7 and 2576 agree with
     2575.66."""
-    places = max(-typed.as_tuple().exponent, 0)
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == typed
+    return rules.agrees_at_places(typed, value)
 
 
 def narrative_figure_checks(
@@ -541,6 +590,10 @@ def narrative_figure_checks(
             if figure.budget is None or not says_budget:
                 word = figure.actual_word if figure.budget is not None else ""
                 candidates.append((word, figure.actual))
+            # A figure not filled in yet has nothing to hold the text against.
+            candidates = [(what, value) for what, value in candidates if value is not None]
+            if not candidates:
+                continue
             typed = Decimal(match["amount"].replace(",", ""))
             if any(_agrees(typed, value) for _, value in candidates):
                 continue
@@ -558,6 +611,95 @@ def narrative_figure_checks(
     return checks
 
 
+# --- What is left to fill, and last year's text ----------------------------------------
+
+# The editor's tables of lines, as the clerk sees them: (check field, name).
+LINE_TABLES = {
+    "income": "收入",
+    "expenditure": "支出",
+    "three_public": "“三公”经费",
+    "projects": "项目",
+}
+# Lines the clerk can remove (the 三公经费 lines are one per kind, always there).
+REMOVABLE_LINES = {"income", "expenditure", "projects"}
+
+
+def amount_missing_checks(lines: Sequence[LineFill]) -> list[Check]:
+    """An error per stored line with an amount not filled in: a draft may hold it, a
+    submitted report may not (0 is written as 0)."""
+    checks = []
+    for line in lines:
+        if not line.empty:
+            continue
+        table = LINE_TABLES.get(line.table, line.table)
+        remove = "，或删除该行" if line.table in REMOVABLE_LINES else ""
+        checks.append(
+            Check(
+                "amount_missing",
+                ERROR,
+                f"{table}第 {line.number} 行（{line.name}）的{'、'.join(line.empty)}尚未填写："
+                f"请填写金额，没有发生的填 0{remove}。",
+                line.table,
+            )
+        )
+    return checks
+
+
+def _year_pattern(year: int) -> re.Pattern:
+    """A year as a clerk writes it before 年: 2022 年, 2022年度, ２０２２年, 二〇二二年."""
+    digits = "".join(f"[{d}{chr(ord('０') + int(d))}]" for d in str(year))
+    chinese = "".join(
+        "[〇零○]" if d == "0" else "一二三四五六七八九"[int(d) - 1] for d in str(year)
+    )
+    return re.compile(rf"(?<![0-9０-９]){digits}\s*年|{chinese}\s*年")
+
+
+def _excerpt(text: str, start: int, end: int, around: int = 12) -> str:
+    """The words around ``text[start:end]`` on its line, cut with … where they go on."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    left, right = max(line_start, start - around), min(line_end, end + around)
+    return (
+        ("…" if left > line_start else "")
+        + text[left:right].strip()
+        + ("…" if right < line_end else "")
+    )
+
+
+def carried_text_checks(
+    texts: Mapping[str, str],
+    *,
+    carried: Sequence[str] = (),
+    carried_from: int | None = None,
+    year: int | None = None,
+) -> list[Check]:
+    """A warning per paragraph copied from last year's report, not edited since, that still
+    names last year: quoted where it does, so that the clerk finds what to rewrite."""
+    if carried_from is None:
+        return []
+    pattern = _year_pattern(carried_from)
+    this_year = year or carried_from + 1
+    checks = []
+    for field in NARRATIVE_HEADINGS:
+        text = texts.get(field) or ""
+        if field not in carried or not (matches := list(pattern.finditer(text))):
+            continue
+        first = matches[0]
+        more = f"（共 {len(matches)} 处）" if len(matches) > 1 else ""
+        checks.append(
+            Check(
+                "carried_text_names_last_year",
+                WARNING,
+                f"“{NARRATIVE_HEADINGS[field]}”沿用了 {carried_from} 年报告的文字，尚未修改，"
+                f"仍写着“{_excerpt(text, first.start(), first.end())}”{more}："
+                f"请改写为 {this_year} 年的情况。",
+                f"narrative-{field}",
+            )
+        )
+    return checks
+
+
 def report_checks(
     *,
     figures: BudgetFigures,
@@ -566,14 +708,23 @@ def report_checks(
     projects: Amounts | None = None,
     stated: StatedTotals | None = None,
     year: int | None = None,
+    carried: Sequence[str] = (),
+    carried_from: int | None = None,
 ) -> list[Check]:
-    """Every check of a report, errors first, each group in the report's order."""
+    """Every check of a report, errors first, each group in the report's order.
+
+    ``carried`` names the text fields copied from the ``carried_from`` year's report and
+    not edited since.
+    """
     checks = (
-        money_checks(figures, stated=stated)
+        amount_missing_checks(figures.lines)
+        + money_checks(figures, stated=stated)
         + reconciliation_checks(figures, projects=projects, stated=stated)
         + score_checks(scorecard)
+        + actual_checks(scorecard)
         + full_marks_checks(scorecard)
         + narrative_checks(texts, figures)
         + narrative_figure_checks(texts, figures, year=year)
+        + carried_text_checks(texts, carried=carried, carried_from=carried_from, year=year)
     )
     return [c for c in checks if c.severity == ERROR] + [c for c in checks if c.severity == WARNING]

@@ -19,10 +19,8 @@ from django.db.models import (
     DecimalField,
     F,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -34,15 +32,14 @@ from budgets.models import ThreePublicKind, ThreePublicLine
 from departments.models import Department
 from perfeval import access
 from scoring.models import GradeBand
+from scoring.rules import UNSCORED
+from scoring.selectors import SCORE_SLACK, grade_expression
 
 from .checks import EXECUTION_BAND
 from .models import Report
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 SCORE = DecimalField(max_digits=8, decimal_places=2)
-# Scores have two places; on SQLite their sums are floats (89.99999… for 90), so a total
-# is compared with a threshold half a cent up. Exact on PostgreSQL as well.
-SCORE_SLACK = Decimal("0.005")
 
 # Score ranges of the distribution: (label, lowest, highest excluded).
 SCORE_BINS = (
@@ -78,10 +75,10 @@ def reports_with_figures(reports: QuerySet[Report]) -> QuerySet[Report]:
 
     The totals are each report's stored ``ReportTotals`` (``reports.totals``), so a page
     reads one row a report instead of summing its lines.
-    The grade is the report's own framework's band (a subquery on ``GradeBand``), so it
-    matches ``scoring.rules.grade_for``; ``warnings`` counts the money warnings of
-    ``checks.money_checks`` (execution rate out of 90–110% for the whole, 基本 and 项目;
-    三公经费 above last year), the ones the database can tell.
+    The grade is ``scoring.rules.grade_for`` in SQL (``scoring.selectors.grade_expression``):
+    the report's own framework's band, 未评分 for a report with no score. ``warnings``
+    counts the money warnings of ``checks.money_checks`` (execution rate out of 90–110%
+    for the whole, 基本 and 项目; 三公经费 above last year), the ones the database can tell.
     """
     annotated = reports.annotate(
         score_total=F("totals__score"),
@@ -97,14 +94,7 @@ def reports_with_figures(reports: QuerySet[Report]) -> QuerySet[Report]:
         spend_actual=F("basic_actual") + F("project_actual"),
     )
     return annotated.annotate(
-        grade=Subquery(
-            GradeBand.objects.filter(
-                framework_id=OuterRef("framework_id"),
-                min_score__lte=OuterRef("score_total") + SCORE_SLACK,
-            )
-            .order_by("-min_score")
-            .values("name")[:1]
-        ),
+        grade=grade_expression(score="score_total"),
         rate_deviation=Case(
             When(
                 spend_budget__gt=0,
@@ -166,13 +156,14 @@ def dashboard_regions(*, user, year: int) -> list[str]:
 
 
 def grade_names(*, reports: QuerySet[Report]) -> list[str]:
-    """The grades of the frameworks these reports use, best first (优, 良, 中, 差)."""
+    """The grades of the frameworks these reports use, best first (优, 良, 中, 差), then
+    未评分 for reports no score has been entered for."""
     rows = (
         GradeBand.objects.filter(framework__in=reports.values("framework_id"))
         .order_by("-min_score", "name")
         .values_list("name", flat=True)
     )
-    return list(dict.fromkeys(rows))
+    return [*dict.fromkeys(rows), UNSCORED]
 
 
 # --- The year's summary ------------------------------------------------------------------
@@ -296,6 +287,7 @@ def _counts(reports: QuerySet[Report], grades: list[str]) -> dict:
     count_if("no_budget", "spend_budget = 0", [])
     head = [
         ("total", "COUNT(*)"),
+        ("scored", "COUNT(score_total)"),
         ("score_sum", "SUM(score_total)"),
         ("budget", "SUM(spend_budget)"),
         ("actual", "SUM(spend_actual)"),
@@ -354,8 +346,11 @@ def dashboard_summary(*, reports: QuerySet[Report], grades: list[str]) -> Dashbo
         rate_bins=rate_counts,
         in_band=sum(b.count for b in rate_counts if b.in_band),
         no_budget=int(row["no_budget"]),
+        # Over the reports with a score: an unscored one (未评分) is no 0 to average in.
         mean_score=(
-            _money(Decimal(str(row["score_sum"])) / total) if total and row["score_sum"] else None
+            _money(Decimal(str(row["score_sum"])) / row["scored"])
+            if row["scored"] and row["score_sum"] is not None
+            else None
         ),
         spending=Amounts(_money(row["budget"]), _money(row["actual"])),
         three_public=three_public,
@@ -380,7 +375,7 @@ class ReportFigures:
     region: str
     status: str
     status_label: str
-    score: Decimal
+    score: Decimal | None  # None: 未评分
     grade: str
     basic: Amounts
     project: Amounts
@@ -421,7 +416,7 @@ def _figures(report: Report) -> ReportFigures:
         region=report.department.region,
         status=report.status,
         status_label=report.get_status_display(),
-        score=_money(report.score_total),
+        score=None if report.score_total is None else _money(report.score_total),
         grade=report.grade or "",
         basic=Amounts(_money(report.basic_budget), _money(report.basic_actual)),
         project=Amounts(_money(report.project_budget), _money(report.project_actual)),
@@ -438,7 +433,7 @@ SORTS = {
         "资金预警最多",
         (F("warnings").desc(), F("rate_deviation").desc(nulls_last=True)),
     ),
-    "score": ("总分最低", (F("score_total").asc(),)),
+    "score": ("总分最低", (F("score_total").asc(nulls_last=True),)),
     "department": ("部门编码", ()),
 }
 

@@ -25,6 +25,8 @@ from django.db.models import Model
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from .checks import ERROR
+from .editor import checks_shown
 from .models import Report, ReportTransition
 from .selectors import report_document
 
@@ -80,7 +82,9 @@ def _row_repr(row: Model) -> str:
 
 
 def _render(report: Report) -> DocumentHtml:
-    context = {"doc": report_document(report=report)}
+    doc = report_document(report=report)
+    shown = checks_shown(doc["data"])  # what is left to fill, one line per untouched page
+    context = {"doc": doc, "errors": [check for check in shown if check.severity == ERROR]}
     return DocumentHtml(
         checks=render_to_string("reports/_checks.html", context),
         body=render_to_string("reports/_document.html", context),

@@ -21,14 +21,17 @@ from budgets.forms import (
     ProjectFormSet,
     ThreePublicFormSet,
 )
+from budgets.writers import formset_save as lines_formset_save
 from perfeval import access
 from perfeval.fields import TextLimitValidator
 from perfeval.limits import ROW_TEXT_MAX_CHARS
+from scoring import rules
 from scoring.models import GroupResult, IndicatorResult
 from scoring.selectors import framework_children
+from scoring.writers import results_write
 
-from .models import Report
-from .totals import totals_deferred
+from .checks import ERROR, Check
+from .models import NARRATIVE_FIELDS, Report, same_text
 
 SNAPSHOT_SALT = "perfeval.editor.snapshot"
 EMPTY = "（空）"
@@ -73,6 +76,10 @@ class GridRow:
     group_override: object | None
     checks: list
     group_checks: list
+    actual_reason: object = None
+    # 按本报告数据计算：123.10%（2575.66 ÷ 2092.38）, where the report's figures decide the
+    # 全年完成值; empty where it is typed.
+    computed: str = ""
 
 
 def grid_rows(table_rows, form: forms.Form, checks) -> list[GridRow]:
@@ -83,6 +90,7 @@ def grid_rows(table_rows, form: forms.Form, checks) -> list[GridRow]:
     for layout in table_rows:
         r, g = layout.row.key, layout.group.key
         first = layout.group_span > 0
+        computed = _computed_actual(form, layout.row)
         rows.append(
             GridRow(
                 layout=layout,
@@ -96,9 +104,27 @@ def grid_rows(table_rows, form: forms.Form, checks) -> list[GridRow]:
                 group_override=form[f"g{g}_override"] if first else None,
                 checks=by_field.get(f"row-{r}", []),
                 group_checks=by_field.get(f"group-{g}", []) if first else [],
+                actual_reason=form[f"r{r}_actual_reason"],
+                computed=computed,
             )
         )
     return rows
+
+
+def _computed_actual(form: forms.Form, row) -> str:
+    """Show a computed 全年完成值 in its input (``row`` is a ``scoring.core.Row``): the value
+    as placeholder, the box left blank to accept it. A typed value that agrees with it is
+    shown blank too, since the computed value is what prints."""
+    if row.actual_figure is None:
+        return ""
+    name = f"r{row.key}_actual"
+    form.fields[name].widget.attrs |= {
+        "placeholder": rules.rate_text(row.computed_actual),
+        "aria-describedby": f"computed-{row.key}",
+    }
+    if not form.is_bound and not row.actual_overridden:
+        form.initial[name] = ""
+    return f"按本报告数据计算：{row.actual_figure.working}"
 
 
 @dataclass
@@ -144,11 +170,18 @@ class Section:
         """
         for key, form in bundle.items():
             if key != "narrative":
-                form.save()
+                lines_formset_save(form, reason="在线编辑")
                 continue
+            edited = [
+                field
+                for field in self.narrative
+                if not same_text(getattr(report, field), form.cleaned_data[field])
+            ]
             for field in self.narrative:
                 setattr(report, field, form.cleaned_data[field])
-            report.save(update_fields=[*self.narrative, "updated_at"])
+            # Text copied from last year stays marked until the clerk changes it.
+            carried = ["carried_fields"] if report.carried_edited(edited) else []
+            report.save(update_fields=[*self.narrative, *carried, "updated_at"])
 
     # --- concurrency ---------------------------------------------------------------------
 
@@ -282,6 +315,9 @@ class ScoresSection(Section):
             form.fields[f"r{node.pk}_override"] = _text_field(
                 f"{name} 不采用建议得分的理由", rows=1
             )
+            form.fields[f"r{node.pk}_actual_reason"] = _text_field(
+                f"{name} 不采用计算值的理由", rows=1
+            )
             if result is not None:
                 form.initial |= {
                     f"r{node.pk}_target": result.target,
@@ -289,6 +325,7 @@ class ScoresSection(Section):
                     f"r{node.pk}_score": result.score,
                     f"r{node.pk}_deviation": result.deviation,
                     f"r{node.pk}_override": result.override_reason,
+                    f"r{node.pk}_actual_reason": result.actual_reason,
                 }
         for node in groups:
             whole = wholes.get(node.pk)
@@ -310,38 +347,33 @@ class ScoresSection(Section):
     def save(self, report: Report, bundle: dict) -> None:
         data = bundle["grid"].cleaned_data
         groups, rows = self._nodes(report)
-        results = {r.indicator_id: r for r in IndicatorResult.objects.filter(report=report)}
-        for node in rows:
-            result = results.get(node.pk) or IndicatorResult(report=report, indicator=node)
-            values = {
-                "target": data[f"r{node.pk}_target"],
-                "actual": data[f"r{node.pk}_actual"],
-                "score": data[f"r{node.pk}_score"],
-                "deviation": data[f"r{node.pk}_deviation"],
-                "override_reason": data[f"r{node.pk}_override"],
-            }
-            if result.pk is None or any(getattr(result, k) != v for k, v in values.items()):
-                for key, value in values.items():
-                    setattr(result, key, value)
-                result.save()
-        wholes = {g.indicator_id: g for g in GroupResult.objects.filter(report=report)}
-        for node in groups:
-            score = data[f"g{node.pk}_score"]
-            whole = wholes.get(node.pk)
-            if score is None:
-                if whole is not None:
-                    whole.delete()
-                continue
-            values = {
-                "score": score,
-                "deviation": data[f"g{node.pk}_deviation"],
-                "override_reason": data[f"g{node.pk}_override"],
-            }
-            whole = whole or GroupResult(report=report, indicator=node)
-            if whole.pk is None or any(getattr(whole, k) != v for k, v in values.items()):
-                for key, value in values.items():
-                    setattr(whole, key, value)
-                whole.save()
+        results_write(
+            report=report,
+            rows={
+                node.pk: {
+                    "target": data[f"r{node.pk}_target"],
+                    "actual": data[f"r{node.pk}_actual"],
+                    "score": data[f"r{node.pk}_score"],
+                    "deviation": data[f"r{node.pk}_deviation"],
+                    "override_reason": data[f"r{node.pk}_override"],
+                    "actual_reason": data[f"r{node.pk}_actual_reason"],
+                }
+                for node in rows
+            },
+            groups={
+                node.pk: (
+                    None
+                    if data[f"g{node.pk}_score"] is None
+                    else {
+                        "score": data[f"g{node.pk}_score"],
+                        "deviation": data[f"g{node.pk}_deviation"],
+                        "override_reason": data[f"g{node.pk}_override"],
+                    }
+                )
+                for node in groups
+            },
+            reason="在线编辑",
+        )
 
     def snapshot(self, report: Report) -> dict[str, list[str]]:
         groups, rows = self._nodes(report)
@@ -354,6 +386,7 @@ class ScoresSection(Section):
                 ("score", "自评得分"),
                 ("deviation", "偏差及原因分析"),
                 ("override_reason", "不采用建议得分的理由"),
+                ("actual_reason", "不采用计算值的理由"),
             ):
                 values[f"row.{result.indicator_id}.{field}"] = [
                     f"“{names.get(result.indicator_id, '')}”{label}",
@@ -396,6 +429,8 @@ FIXED_ANCHORS = {
 def check_anchor(field: str) -> tuple[str, str]:
     if field in FIXED_ANCHORS:
         return FIXED_ANCHORS[field]
+    if field.startswith(SECTION_FIELD) and field.removeprefix(SECTION_FIELD) in SECTIONS_BY_KEY:
+        return field.removeprefix(SECTION_FIELD), ""
     if field.startswith(("row-", "group-")):
         return "scores", field
     if field.startswith("narrative-"):
@@ -404,6 +439,142 @@ def check_anchor(field: str) -> tuple[str, str]:
             if name in section.narrative:
                 return section.key, f"div_id_{name}"
     return "overview", ""
+
+
+# --- What is left to fill, section by section --------------------------------------------
+
+# The field of a check that speaks of a whole section: section-<key>.
+SECTION_FIELD = "section-"
+# Errors that say something is not filled in yet, and what they count.
+UNFILLED = {"amount_missing": "lines", "narrative_missing": "text", "indicator_unscored": "scores"}
+
+
+@dataclass(frozen=True)
+class Part:
+    """One kind of thing to fill on an editor page: its lines of a table, its text, its scores."""
+
+    key: str  # a table's prefix, "text" or "scores"
+    what: str
+    unit: str
+    filled: int
+    total: int
+
+    def __str__(self) -> str:
+        return f"{self.what}已填 {self.filled}/{self.total} {self.unit}"
+
+
+def section_parts(section: Section, data) -> dict[str, Part]:
+    """How much of each thing to fill on ``section``'s page is filled (``data``: ReportData).
+
+    A line counts once all its amounts are filled, a text once it is not blank, a 自评表 row
+    once it or its group has a score.
+    """
+    parts = {}
+    for prefix, _, title in section.formsets:
+        lines = [line for line in data.figures.lines if line.table == prefix]
+        done = sum(1 for line in lines if not line.empty)
+        parts[prefix] = Part(prefix, title, "行", done, len(lines))
+    texts = [field for field in section.narrative if field in NARRATIVE_FIELDS]
+    if texts:
+        done = sum(1 for field in texts if (getattr(data.report, field) or "").strip())
+        parts["text"] = Part("text", "文字", "段", done, len(texts))
+    if isinstance(section, ScoresSection):
+        rows = [(group, row) for _, group, row in data.scorecard.rows()]
+        done = sum(1 for group, row in rows if group.scored_as_whole or row.score is not None)
+        parts["scores"] = Part("scores", "自评得分", "项", done, len(rows))
+    return parts
+
+
+def _untouched(data) -> dict[str, tuple[Section, list[Part]]]:
+    """The pages with at least two things left to fill and nothing of those kinds filled in
+    yet: each with the parts concerned."""
+    unfilled: dict[str, list[Check]] = {}
+    for check in data.errors:
+        if check.code in UNFILLED:
+            unfilled.setdefault(check_anchor(check.field)[0], []).append(check)
+    untouched = {}
+    for key, found in unfilled.items():
+        section = SECTIONS_BY_KEY[key]
+        parts = section_parts(section, data)
+        concerned = [parts[_part_key(check)] for check in found if _part_key(check) in parts]
+        concerned = list({part.key: part for part in concerned}.values())
+        if len(found) >= 2 and concerned and not any(part.filled for part in concerned):
+            untouched[key] = (section, concerned)
+    return untouched
+
+
+def checks_shown(data) -> list[Check]:
+    """The report's checks as a page lists them (``data``: ReportData), errors first.
+
+    The errors that something is not filled in come after the others, page by page in the
+    editor's order. On a page that nothing of that kind has been filled in on yet, they (one
+    per line, text or row: a new report has dozens) are one line saying how much is left
+    there, linked to that page; a page partly filled keeps them one by one, to find the rest.
+    Errors still block only submission; warnings are listed as they are.
+    """
+    summaries: dict[str, Check] = {}
+    for key, (section, concerned) in _untouched(data).items():
+        zero = "，没有发生的金额填 0" if any(part.unit == "行" for part in concerned) else ""
+        # “三公”经费：尚未填写（已填 0/3 行）, not （“三公”经费已填 0/3 行）.
+        left = "、".join(
+            str(part).removeprefix(section.title) if part.what == section.title else str(part)
+            for part in concerned
+        )
+        summaries[key] = Check(
+            "section_unfilled",
+            ERROR,
+            f"{section.title}：尚未填写（{left}）：请逐项填写{zero}。",
+            f"{SECTION_FIELD}{key}",
+        )
+    to_fill: list[Check] = []
+    for check in data.errors:
+        key = check_anchor(check.field)[0]
+        if check.code in UNFILLED and key in summaries:
+            if summaries[key] not in to_fill:
+                to_fill.append(summaries[key])
+        elif check.code in UNFILLED:
+            to_fill.append(check)
+    order = [section.key for section in SECTIONS]
+    to_fill.sort(key=lambda check: order.index(check_anchor(check.field)[0]))
+    others = [check for check in data.errors if check.code not in UNFILLED]
+    return others + to_fill + data.warnings
+
+
+def checks_beside_fields(data) -> list[Check]:
+    """The checks a page shows beside its fields (``data``: ReportData).
+
+    Beside a table none of whose lines is filled in, one note for the table rather than one
+    per line; beside the rows of a 自评表 with no score yet, none (the list at the top says
+    how many are left). A text field left empty keeps its own note.
+    """
+    untouched = _untouched(data)
+    shown, tables = [], set()
+    for check in data.checks:
+        key = check_anchor(check.field)[0]
+        kind = UNFILLED.get(check.code)
+        if kind == "lines" and key in untouched:
+            if check.field not in tables:
+                tables.add(check.field)
+                part = section_parts(untouched[key][0], data)[check.field]
+                shown.append(
+                    Check(
+                        check.code,
+                        ERROR,
+                        f"{part.what}的金额尚未填写（已填 0/{part.total} 行）："
+                        "请逐行填写，没有发生的填 0。",
+                        check.field,
+                    )
+                )
+            continue
+        if kind == "scores" and key in untouched:
+            continue
+        shown.append(check)
+    return shown
+
+
+def _part_key(check: Check) -> str:
+    kind = UNFILLED[check.code]
+    return check.field if kind == "lines" else kind
 
 
 class SaveRefused(Exception):
@@ -423,7 +594,6 @@ class StaleSave(Exception):
 
 
 @transaction.atomic
-@totals_deferred()
 def section_save(*, report: Report, section: Section, bundle: dict, token: str, user) -> None:
     """Save a valid section; raise SaveRefused if the user may no longer write the report
     (decided under the report's row lock, so a submit cannot slip in between), or StaleSave

@@ -7,6 +7,10 @@ submit is refused, never written into a submitted report. The workflow changes s
 a queryset update, which is the only way a status moves.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.signals import pre_delete, pre_save
@@ -66,7 +70,29 @@ def refuse_report_delete(sender, instance: Report, **kwargs):
         raise ReportLocked(LOCKED_MESSAGE)
 
 
+# The reports that the writer running now (``Report.editing``) has locked and checked.
+_session: ContextVar[frozenset[int]] = ContextVar("report_editing_session", default=frozenset())
+
+
+@contextmanager
+def editing_session(report_ids) -> Iterator[None]:
+    """Lock these reports and refuse unless editable; rows of them saved inside the block
+    are not checked again one by one."""
+    refuse_unless_editable(report_ids)
+    token = _session.set(_session.get() | frozenset(report_ids))
+    try:
+        yield
+    finally:
+        _session.reset(token)
+
+
+def in_editing_session(report_ids) -> bool:
+    """Whether a writer (``Report.editing``) is writing these reports now."""
+    return set(report_ids) <= _session.get()
+
+
 def refuse_owned_change(sender, instance, **kwargs):
+    """The backstop for writes past ``budgets.writers`` and ``scoring.writers``."""
     if kwargs.get("raw"):
         return
     report_ids = {instance.report_id}
@@ -75,8 +101,8 @@ def refuse_owned_change(sender, instance, **kwargs):
         stored = sender.objects.filter(pk=instance.pk).values_list("report_id", flat=True).first()
         if stored is not None:
             report_ids.add(stored)
-    # Read again before every save; reports.totals refreshes the report it leaves as well.
-    instance._stored_report_ids = report_ids
+    if in_editing_session(report_ids):
+        return
     refuse_unless_editable(report_ids)
 
 

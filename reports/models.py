@@ -1,9 +1,12 @@
 """The self-assessment report of one department for one year, with its narrative."""
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -35,6 +38,15 @@ NARRATIVE_FIELDS = (
     "improvements",
 )
 MAX_YEAR = 2100
+
+
+def same_text(stored, posted) -> bool:
+    """Whether a posted text is the stored one: browsers send lines ending in CR LF."""
+
+    def plain(value) -> str:
+        return "" if value is None else str(value).replace("\r\n", "\n").replace("\r", "\n")
+
+    return plain(stored).strip() == plain(posted).strip()
 
 
 def narrative_field(verbose_name, help_text=""):
@@ -116,9 +128,20 @@ class Report(models.Model):
     problems = narrative_field(_("六、存在的主要问题"))
     improvements = narrative_field(_("七、改进措施和有关建议"))
 
+    # Text copied from last year's report and not edited since (report_start_next_year): the
+    # editor marks it and a warning asks for it to be rewritten while it still names that year.
+    carried_fields = models.JSONField(
+        _("沿用上年内容、尚未修改的段落"), default=list, blank=True, editable=False
+    )
+    carried_from = models.PositiveSmallIntegerField(
+        _("沿用内容的年度"), null=True, blank=True, editable=False
+    )
+
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    history = HistoricalRecords(verbose_name=_("修改记录"), excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        verbose_name=_("修改记录"), excluded_fields=["updated_at", "carried_fields"]
+    )
 
     class Meta:
         verbose_name = _("自评报告")
@@ -154,6 +177,31 @@ class Report(models.Model):
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
+    def carried_edited(self, fields) -> bool:
+        """Forget that ``fields`` hold last year's text (they were edited); whether any did.
+
+        The caller saves ``carried_fields`` with the fields it writes.
+        """
+        edited = set(fields)
+        kept = [field for field in self.carried_fields if field not in edited]
+        if kept == self.carried_fields:
+            return False
+        self.carried_fields = kept
+        return True
+
+    @classmethod
+    @contextmanager
+    def editing(cls, report_ids: Iterable[int]) -> Iterator[None]:
+        """A block that writes rows of these reports (``perfeval.owned``): one transaction,
+        the reports locked and refused unless editable, their totals refreshed at its end."""
+        from .guards import editing_session
+        from .totals import totals_changed, totals_deferred
+
+        ids = sorted(set(report_ids) - {None})
+        with transaction.atomic(), totals_deferred(), editing_session(ids):
+            yield
+            totals_changed(ids)
+
 
 def sum_field(verbose_name):
     """A sum of money lines in 万元: room for a province's worth of reports."""
@@ -174,7 +222,8 @@ class ReportTotals(models.Model):
         related_name="totals",
         verbose_name=_("自评报告"),
     )
-    score = models.DecimalField(_("总分"), max_digits=8, decimal_places=2, default=0)
+    # None while no row or group of the report has a score: 未评分, not 0 分 差.
+    score = models.DecimalField(_("总分"), max_digits=8, decimal_places=2, null=True, blank=True)
     basic_budget = sum_field(_("基本支出预算数（万元）"))
     basic_actual = sum_field(_("基本支出执行数（万元）"))
     project_budget = sum_field(_("项目支出预算数（万元）"))
@@ -188,7 +237,7 @@ class ReportTotals(models.Model):
         verbose_name_plural = _("报告合计")
 
     def __str__(self):
-        return f"{self.report}：{self.score} 分"
+        return f"{self.report}：{'未评分' if self.score is None else f'{self.score} 分'}"
 
 
 # Records: what happened stays as it was recorded.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from budgets.calc import (
     GENERAL_BUDGET,
@@ -19,6 +19,7 @@ from budgets.calc import (
     Amounts,
     BudgetFigures,
 )
+from scoring.rules import rate_text
 
 H1, H2, H3, P = "h1", "h2", "h3", "p"
 SUBHEADING_MARKS = ("（1）", "（2）", "（3）", "（4）", "（5）", "（6）", "（7）", "（8）", "（9）")
@@ -35,16 +36,15 @@ class Block:
     field: str = ""
 
 
-def amount(value: Decimal) -> str:
-    """万元 as the report prints them: two places, and a bare 0 for nothing."""
-    return "0" if not value else f"{value:.2f}"
+# What prints for an amount not filled in yet: never a made-up 0.
+NOT_FILLED = "—"
 
 
-def pct(value: Decimal | None, places: int = 2) -> str:
-    """A percentage as the report prints it: shares to 0.01 (90.09), completion to 0.1 (29.2)."""
+def amount(value: Decimal | None) -> str:
+    """万元 as the report prints them: two places, a bare 0 for nothing, — for not filled in."""
     if value is None:
-        return "—"
-    return f"{value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)}"
+        return NOT_FILLED
+    return "0" if not value else f"{value:.2f}"
 
 
 def score_text(value: Decimal) -> str:
@@ -84,15 +84,15 @@ def income_sentence(year: int, f: BudgetFigures) -> str:
     label = "一般公共预算财政拨款" if general == f.income_fiscal else "财政拨款"
     return (
         f"{year} 年度收入总额 {amount(f.income_total)} 万元，其中{label}收入 "
-        f"{amount(f.income_fiscal)} 万元，占总收入的 {pct(f.income_fiscal_share_pct)}%。"
+        f"{amount(f.income_fiscal)} 万元，占总收入的 {rate_text(f.income_fiscal_share_pct)}。"
     )
 
 
 def expenditure_sentence(f: BudgetFigures) -> str:
     return (
         f"本年支出总额 {amount(f.expenditure.actual)} 万元，按支出性质区分，基本支出 "
-        f"{amount(f.basic.actual)} 万元，占比 {pct(f.basic_share_pct)}%，项目支出 "
-        f"{amount(f.project.actual)} 万元，占比 {pct(f.project_share_pct)}%。"
+        f"{amount(f.basic.actual)} 万元，占比 {rate_text(f.basic_share_pct)}，项目支出 "
+        f"{amount(f.project.actual)} 万元，占比 {rate_text(f.project_share_pct)}。"
     )
 
 
@@ -107,10 +107,11 @@ def basic_sentence(year: int, f: BudgetFigures, texts: Mapping[str, str]) -> str
     fiscal = "财政拨款" if _all_fiscal(f, PERSONNEL, PUBLIC_OPERATING) else ""
     return _join(
         f"{year} 年度{fiscal}基本支出 {amount(f.basic.actual)} 万元，其中：",
-        f"人员经费 {amount(f.personnel.actual)} 万元，占基本支出的 {pct(f.personnel_share_pct)}%，",
+        f"人员经费 {amount(f.personnel.actual)} 万元，占基本支出的 "
+        f"{rate_text(f.personnel_share_pct)}，",
         texts.get("personnel_description", ""),
         f"公用经费 {amount(f.public_operating.actual)} 万元，占基本支出的 "
-        f"{pct(f.public_operating_share_pct)}%，",
+        f"{rate_text(f.public_operating_share_pct)}，",
         texts.get("public_operating_description", ""),
     )
 
@@ -119,12 +120,12 @@ def three_public_paragraphs(
     year: int, unit: str, f: BudgetFigures, texts: Mapping[str, str]
 ) -> list[str]:
     total = f.three_public
-    rate = f"，完成预算的 {pct(total.rate_pct, 1)}%" if total.rate_pct is not None else ""
+    rate = f"，完成预算的 {rate_text(total.rate_pct)}" if total.rate_pct is not None else ""
     items = []
     for item in f.three_public_items:
         a = item.amounts
         item_rate = (
-            f"，完成预算的 {pct(a.rate_pct, 1)}%" if a.actual and a.rate_pct is not None else ""
+            f"，完成预算的 {rate_text(a.rate_pct)}" if a.actual and a.rate_pct is not None else ""
         )
         items.append(
             f"{item.label}支出预算 {amount(a.budget)} 万元，决算 {amount(a.actual)} 万元{item_rate}"
@@ -133,14 +134,16 @@ def three_public_paragraphs(
     first += f"{amount(total.actual)} 万元{rate}。"
     if items:
         first += "其中：" + "；".join(items) + "。"
-    if total.actual != total.budget:
+    if total.known and total.actual != total.budget:
         compare = "小于" if total.actual < total.budget else "大于"
         first += (
             f"{year} 年度“三公”经费决算数{compare}预算数的原因是"
             + texts.get("three_public_variance_reason", "").strip()
         )
     change = total.change
-    if change:
+    if change is None:
+        second = f"{year} 年度“三公”经费财政拨款支出决算数比上年增减 {NOT_FILLED} 万元。"
+    elif change:
         direction = "减少" if change < 0 else "增加"
         second = (
             f"{year} 年度“三公”经费财政拨款支出决算数比上年{direction} {amount(abs(change))} 万元，"
@@ -161,7 +164,7 @@ def overseas_and_vehicles_sentence(year: int, f: BudgetFigures, texts: Mapping[s
         spent = overseas.amounts.actual
         parts.append(
             "因公出国（境）费用零支出"
-            if not spent
+            if spent is not None and not spent
             else f"因公出国（境）费用支出 {amount(spent)} 万元"
         )
     vehicles = by_kind.get("official_vehicles")
@@ -186,7 +189,9 @@ def project_actual_sentence(year: int, f: BudgetFigures, texts: Mapping[str, str
     )
 
 
-def grade_sentence(year: int, total_score: Decimal, grade: str) -> str:
+def grade_sentence(year: int, total_score: Decimal | None, grade: str) -> str:
+    if total_score is None:
+        return f"根据相关绩效评价指标评价参考指标，我单位 {year} 年度尚未评分（详见附件）。"
     return (
         f"根据相关绩效评价指标评价参考指标，我单位 {year} 年度评分得分 {score_text(total_score)} 分"
         f"（详见附件），绩效评价等级为“{grade}”。"
@@ -196,8 +201,8 @@ def grade_sentence(year: int, total_score: Decimal, grade: str) -> str:
 @dataclass(frozen=True)
 class ProjectText:
     name: str
-    budget: Decimal
-    actual: Decimal
+    budget: Decimal | None
+    actual: Decimal | None
     rate: Decimal | None
     achievement: str
 
@@ -209,7 +214,7 @@ def narrative_blocks(
     region: str,
     texts: Mapping[str, str],
     figures: BudgetFigures,
-    total_score: Decimal,
+    total_score: Decimal | None,
     grade: str,
     projects: tuple[ProjectText, ...] = (),
 ) -> list[Block]:
@@ -261,7 +266,7 @@ def narrative_blocks(
     if projects:
         b.append(Block(H2, "（三）项目实施明细"))
         for n, project in enumerate(projects, start=1):
-            rate = f"，执行率 {pct(project.rate, 1)}%" if project.rate is not None else ""
+            rate = f"，执行率 {rate_text(project.rate)}" if project.rate is not None else ""
             b.append(
                 Block(
                     P,

@@ -1,11 +1,11 @@
 """Code that reads reports."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from budgets.calc import Amounts, BudgetFigures
 from budgets.models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
-from budgets.selectors import report_budget_figures
+from budgets.selectors import lines_fill, report_budget_figures
 from scoring import rules, table
 from scoring.core import Scorecard
 from scoring.models import GroupResult, IndicatorResult
@@ -27,7 +27,11 @@ def report_get(*, department_name: str, year: int) -> Report:
 
 
 def rates_from_figures(figures: BudgetFigures) -> dict[str, rules.Rate]:
-    """The figures the auto-scoring rules can measure, keyed as the rules name them."""
+    """The figures the auto-scoring rules can measure, keyed as the rules name them.
+
+    A figure whose amounts are not all filled in yet is missing: no rate, so no computed
+    value and no suggested score (a real 0 of 0 is a figure like any other).
+    """
     three = figures.three_public
     return {
         key: rules.Rate(rules.FIGURES[key], amounts.actual, amounts.budget)
@@ -39,6 +43,7 @@ def rates_from_figures(figures: BudgetFigures) -> dict[str, rules.Rate]:
             "public_operating": figures.public_operating,
             "three_public": Amounts(three.budget, three.actual),
         }.items()
+        if amounts.known
     }
 
 
@@ -72,7 +77,7 @@ class ReportData:
             region=department.region,
             texts=self.texts,
             figures=self.figures,
-            total_score=self.scorecard.total_score,
+            total_score=self.scorecard.final_score,
             grade=self.scorecard.grade,
             projects=tuple(
                 narrative.ProjectText(
@@ -116,18 +121,27 @@ def report_document(*, report: Report, data: ReportData | None = None) -> dict:
         "header": header_lines(data.figures),
         "rows": table.selfeval_rows(data.scorecard),
         "scorecard": data.scorecard,
-        "table_note": report.framework.table_note,
+        "table_note": table_note(report.framework.table_note, data.scorecard),
         "data": data,
     }
 
 
-def report_scores(*, reports) -> dict[int, tuple[Decimal, str]]:
-    """Total score and grade of many reports in three queries, for lists."""
+def table_note(framework_note: str, card: Scorecard) -> str:
+    """The 注 under the 自评表: the framework's note, then which 全年完成值 were computed."""
+    parts = [framework_note.strip(), table.computed_actuals_note(card)]
+    return "".join(
+        part if part.endswith(("。", "！", "？", ".")) else f"{part}。" for part in parts if part
+    )
+
+
+def report_scores(*, reports) -> dict[int, tuple[Decimal | None, str]]:
+    """Total score and grade of many reports in three queries, for lists: (None, 未评分)
+    for a report no score has been entered for."""
     reports = list(reports)
     ids = [report.pk for report in reports]
-    totals = {pk: Decimal("0") for pk in ids}
+    totals: dict[int, Decimal | None] = dict.fromkeys(ids)
     for report_id, total in scored_totals(report_ids=ids):
-        totals[report_id] += total
+        totals[report_id] = (totals[report_id] or Decimal("0")) + total
     bands = framework_bands(framework_ids={report.framework_id for report in reports})
     return {
         report.pk: (
@@ -144,6 +158,9 @@ def report_data(*, report: Report) -> ReportData:
     figures = report_budget_figures(report=report)
     scorecard = report_scorecard(report=report, rates=rates_from_figures(figures))
     projects = tuple(Project.objects.filter(report_id=report.pk))
+    figures = replace(
+        figures, lines=(*figures.lines, *lines_fill("projects", projects, lambda p: p.name))
+    )
     project_total = (
         sum((Amounts(p.budget, p.actual) for p in projects), Amounts()) if projects else None
     )
@@ -159,6 +176,8 @@ def report_data(*, report: Report) -> ReportData:
             texts=texts,
             projects=project_total,
             year=report.year,
+            carried=report.carried_fields,
+            carried_from=report.carried_from,
         ),
     )
 
@@ -180,7 +199,9 @@ def _indicator_rows(card: Scorecard) -> list[dict]:
                 "level2_weight": d(group.weight),
                 "level3": row.name,
                 "target": row.target,
-                "actual": row.actual,
+                "actual": row.actual_display,
+                "actual_computed": d(row.computed_actual),
+                "actual_reason": row.actual_reason if row.actual_overridden else "",
                 "score": d(score),
                 "suggested_score": d(row.suggestion.score) if row.suggestion else None,
                 "suggestion_working": row.suggestion.working if row.suggestion else None,
@@ -237,7 +258,7 @@ def report_summary(*, report: Report, data: ReportData | None = None) -> dict:
         },
         "indicators": {
             "total_weight": d(scorecard.total_weight),
-            "total_score": d(scorecard.total_score),
+            "total_score": d(scorecard.final_score),
             "grade": scorecard.grade,
             "level1": [
                 {"name": s.name, "weight": d(s.weight), "score": d(s.score)}

@@ -6,15 +6,17 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from budgets.models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
+from budgets.writers import lines_sync
 from departments import roles
 from departments.models import Department, OrgUnit
 from perfeval.records import record_sync
-from scoring.models import GroupResult, Indicator, IndicatorResult
+from scoring.models import Indicator
 from scoring.services import framework_default, standard_framework_load
+from scoring.writers import results_reset, results_write
 
 from . import demo_data
 from .models import NARRATIVE_FIELDS, Report
-from .totals import totals_changed, totals_deferred
+from .totals import totals_deferred
 
 
 @dataclass(frozen=True)
@@ -32,91 +34,78 @@ class DemoLoadResult:
 
 
 @transaction.atomic
-@totals_deferred()
 def report_create(*, department: Department, year: int, framework=None) -> Report:
     """A new draft report, bound to the given framework or the default one.
 
-    It starts with a row for every level-3 indicator and one line per 三公经费, so the
-    clerk fills in a complete form rather than building one.
+    It starts with a row for every level-3 indicator and one line per 三公经费, its amounts
+    empty (to fill, not 0.00), so the clerk fills in a complete form rather than building one.
     """
     report = Report(department=department, year=year, framework=framework or framework_default())
     report.full_clean()
     report.save()
-    IndicatorResult.objects.bulk_create(
-        IndicatorResult(report=report, indicator=node)
-        for node in Indicator.objects.filter(
-            framework=report.framework, level=Indicator.Level.THIRD
-        )
+    results_reset(report=report, reason=NEW_REPORT_REASON)
+    lines_sync(
+        report=report,
+        model=ThreePublicLine,
+        rows=[{"kind": kind} for kind in ThreePublicLine.Kind],
+        reason=NEW_REPORT_REASON,
     )
-    ThreePublicLine.objects.bulk_create(
-        ThreePublicLine(report=report, kind=kind, budget=0, actual=0, previous_actual=0)
-        for kind in ThreePublicLine.Kind
-    )
-    totals_changed([report.pk])
     return report
 
 
+NEW_REPORT_REASON = "新建报告"
+NEXT_YEAR_REASON = "按上年报告新建"
 # What a new year's report takes from last year's: the text to edit, not the figures.
 CARRIED_TEXT = NARRATIVE_FIELDS
 
 
 @transaction.atomic
-@totals_deferred()
 def report_start_next_year(*, previous: Report) -> Report:
     """Next year's draft, copied from ``previous``: framework version, line structure,
-    project list, 年度指标值 and narrative text; no amounts, values or scores.
+    project list, 年度指标值 and narrative text; no amounts (empty, to fill), values or scores.
 
-    Last year's 三公经费 决算 becomes this year's 上年决算.
+    Last year's 三公经费 决算 becomes this year's 上年决算. The copied text is recorded as
+    carried over (``Report.carried_fields``) until the clerk edits it.
     """
     report = report_create(
         department=previous.department, year=previous.year + 1, framework=previous.framework
     )
     for field in CARRIED_TEXT:
         setattr(report, field, getattr(previous, field))
+    report.carried_fields = [field for field in CARRIED_TEXT if getattr(previous, field).strip()]
+    report.carried_from = previous.year
     report.save()
-    IncomeLine.objects.bulk_create(
-        IncomeLine(
+    structure = {
+        IncomeLine: ("source", "description", "order"),
+        ExpenditureLine: ("nature", "fund_source", "description", "order"),
+        Project: ("name", "fund_source", "order"),
+    }
+    for model, fields in structure.items():
+        lines_sync(
             report=report,
-            source=line.source,
-            description=line.description,
-            actual=0,
-            order=line.order,
+            model=model,
+            rows=[
+                {field: getattr(line, field) for field in fields}
+                for line in model.objects.filter(report=previous)
+            ],
+            reason=NEXT_YEAR_REASON,
         )
-        for line in previous.income_lines.all()
-    )
-    ExpenditureLine.objects.bulk_create(
-        ExpenditureLine(
-            report=report,
-            nature=line.nature,
-            fund_source=line.fund_source,
-            description=line.description,
-            budget=0,
-            actual=0,
-            order=line.order,
-        )
-        for line in previous.expenditure_lines.all()
-    )
-    Project.objects.bulk_create(
-        Project(
-            report=report,
-            name=project.name,
-            fund_source=project.fund_source,
-            budget=0,
-            actual=0,
-            order=project.order,
-        )
-        for project in previous.projects.all()
-    )
-    totals_changed([report.pk])
     last_year = {line.kind: line.actual for line in previous.three_public_lines.all()}
-    for line in report.three_public_lines.all():
-        line.previous_actual = last_year.get(line.kind, 0)
-        line.save(update_fields=["previous_actual"])
-    targets = {r.indicator_id: r.target for r in previous.indicator_results.all()}
-    for result in report.indicator_results.all():
-        if targets.get(result.indicator_id):
-            result.target = targets[result.indicator_id]
-            result.save(update_fields=["target"])
+    lines_sync(
+        report=report,
+        model=ThreePublicLine,
+        rows=[
+            {"kind": kind, "previous_actual": last_year.get(kind)} for kind in ThreePublicLine.Kind
+        ],
+        reason=NEXT_YEAR_REASON,
+    )
+    targets = {
+        r.indicator_id: {"target": r.target}
+        for r in previous.indicator_results.filter(
+            indicator__framework_id=report.framework_id
+        ).exclude(target="")
+    }
+    results_write(report=report, rows=targets, reason=NEXT_YEAR_REASON)
     return report
 
 
@@ -199,61 +188,42 @@ def demo_load() -> DemoLoadResult:
 
 
 def _replace_lines(report: Report, model, rows: list[dict]) -> bool:
-    """Make the report's lines of ``model`` exactly ``rows``; leave them alone when they match."""
-    existing = list(model.objects.filter(report=report).order_by("pk"))
-    fields = sorted({field for row in rows for field in row})
-    if len(existing) == len(rows) and all(
-        all(getattr(line, field) == row.get(field) for field in fields)
-        for line, row in zip(existing, rows, strict=True)
-    ):
-        return False
-    model.objects.filter(report=report).delete()
-    for row in rows:
-        line = model(report=report, **row)
-        line.full_clean()
-        line.save()
-    return True
+    return lines_sync(report=report, model=model, rows=rows, reason="载入示例数据")
 
 
 def _results_sync(report: Report) -> bool:
     indicators = {
-        (node.parent.parent.name, node.parent.name, node.name): node
+        (node.parent.parent.name, node.parent.name, node.name): node.pk
         for node in Indicator.objects.filter(
             framework=report.framework, level=Indicator.Level.THIRD
         ).select_related("parent__parent")
     }
     groups = {
-        (node.parent.name, node.name): node
+        (node.parent.name, node.name): node.pk
         for node in Indicator.objects.filter(
             framework=report.framework, level=Indicator.Level.SECOND
         ).select_related("parent")
     }
-    changes = []
-    for level1, level2, level3, target, actual, score, deviation in demo_data.INDICATOR_RESULTS:
-        changes.append(
-            record_sync(
-                IndicatorResult,
-                lookup={"report": report, "indicator": indicators[(level1, level2, level3)]},
-                values={"target": target, "actual": actual, "score": score, "deviation": deviation},
-            )[1]
-        )
-    for level1, level2, score in demo_data.GROUP_SCORES:
-        changes.append(
-            record_sync(
-                GroupResult,
-                lookup={"report": report, "indicator": groups[(level1, level2)]},
-                values={"score": score, "deviation": ""},
-            )[1]
-        )
-    seeded_rows = [indicators[row[:3]].pk for row in demo_data.INDICATOR_RESULTS]
-    seeded_groups = [groups[row[:2]].pk for row in demo_data.GROUP_SCORES]
-    stale_rows, _ = (
-        IndicatorResult.objects.filter(report=report).exclude(indicator__in=seeded_rows).delete()
+    return results_write(
+        report=report,
+        rows={
+            indicators[(level1, level2, level3)]: {
+                "target": target,
+                "actual": actual,
+                "score": score,
+                "deviation": deviation,
+            }
+            for level1, level2, level3, target, actual, score, deviation in (
+                demo_data.INDICATOR_RESULTS
+            )
+        },
+        groups={
+            groups[(level1, level2)]: {"score": score, "deviation": ""}
+            for level1, level2, score in demo_data.GROUP_SCORES
+        },
+        prune=True,
+        reason="载入示例数据",
     )
-    stale_groups, _ = (
-        GroupResult.objects.filter(report=report).exclude(indicator__in=seeded_groups).delete()
-    )
-    return any(changes) or bool(stale_rows or stale_groups)
 
 
 def _demo_users_sync(department: Department) -> list[DemoUser]:

@@ -4,12 +4,12 @@ The dashboard and a department's history read a report's 总分 and money sums f
 instead of summing thousands of reports' lines on every request. The row is worked out again in the
 same transaction whenever a line or result of the report is saved or deleted:
 
-- one save or delete (the admin, a form, code) refreshes its report at once, through the
-  signal receivers below;
+- the two writers of those rows (``budgets.writers``, ``scoring.writers``, through
+  ``Report.editing``) refresh the reports they wrote once, when their block ends;
 - code that writes many rows runs inside ``totals_deferred()``: the reports it touched are
   refreshed once, when the block ends;
-- ``bulk_create``/``bulk_update``/``QuerySet.update`` send no signals: their callers call
-  ``totals_changed`` themselves.
+- a save or delete past the writers (the shell, test set-up) is caught by the signal
+  receivers below, which refresh the row's report.
 
 ``totals_stale`` tells which stored rows differ from the lines (the test suite checks it
 after every test; ``manage.py report_totals --check`` checks a live database).
@@ -61,20 +61,21 @@ def _batched(values: Iterable[int]) -> Iterator[tuple[int, ...]]:
 
 def totals_computed(
     report_ids: Iterable[int], *, lock: bool = False
-) -> dict[int, dict[str, Decimal]]:
+) -> dict[int, dict[str, Decimal | None]]:
     """The totals of the given (existing) reports, summed from their lines: 4 queries a chunk.
 
     ``lock`` locks the reports' rows first (inside a transaction), so that two transactions
     changing lines of the same report refresh one after the other, the second seeing the
     first's lines: otherwise each could sum only its own change.
     """
-    figures: dict[int, dict[str, Decimal]] = {}
+    figures: dict[int, dict[str, Decimal | None]] = {}
     reports = Report.objects.order_by("pk")
     if lock and transaction.get_connection(reports.db).in_atomic_block:
         reports = reports.select_for_update()
     for chunk in _batched(report_ids):
         for pk in reports.filter(pk__in=chunk).values_list("pk", flat=True):
-            figures[pk] = dict.fromkeys(FIELDS, ZERO)
+            # The score stays None (未评分) unless a row or a group has one.
+            figures[pk] = dict.fromkeys(FIELDS, ZERO) | {"score": None}
         basic = Q(nature__in=ExpenditureLine.BASIC_NATURES)
         project = Q(nature=ExpenditureLine.Nature.PROJECT)
         spending = _grouped(
@@ -96,7 +97,7 @@ def totals_computed(
                 report_figures.update({k: _money(v) for k, v in row.items()})
         for report_id, part in scored_totals(report_ids=chunk):
             if report_id in figures:
-                figures[report_id]["score"] += _money(part)
+                figures[report_id]["score"] = (figures[report_id]["score"] or ZERO) + _money(part)
     return figures
 
 
@@ -175,9 +176,9 @@ def totals_changed(report_ids: Iterable[int]) -> None:
 def _line_saved(sender, instance, raw=False, **kwargs) -> None:
     if raw:  # loaddata: the stored totals come with the data
         return
-    # The lock check (guards.refuse_owned_change) read, just before this save, which reports
-    # the row belonged to: a row moved to another report changes both.
-    totals_changed({instance.report_id} | instance.__dict__.get("_stored_report_ids", set()))
+    # The writers (budgets.writers, scoring.writers) refresh the reports they write, a row
+    # moved to another report included; this catches a save past them (the shell, tests).
+    totals_changed({instance.report_id})
 
 
 def _line_deleted(sender, instance, origin=None, **kwargs) -> None:

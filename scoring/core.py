@@ -29,6 +29,39 @@ class Row:
     rule_params: Mapping = field(default_factory=dict)
     override_reason: str = ""
     suggestion: rules.Suggestion | None = None
+    actual_reason: str = ""
+    # The figure the 全年完成值 is computed from, where the row's rule measures one.
+    actual_figure: rules.Rate | None = None
+
+    @property
+    def computed_actual(self) -> Decimal | None:
+        """The 全年完成值 as the report's figures give it (a rate in percent), or None."""
+        return None if self.actual_figure is None else self.actual_figure.pct
+
+    @property
+    def actual_overridden(self) -> bool:
+        """Whether a typed 全年完成值 says other than the computed one at its own precision
+        ("123%" for 123.10 does not; "30%" for 29.20 does)."""
+        computed = self.computed_actual
+        return (
+            computed is not None
+            and bool(self.actual.strip())
+            and not rules.actual_agrees(self.actual, computed)
+        )
+
+    @property
+    def actual_shows_computed(self) -> bool:
+        """Whether the computed 全年完成值 prints: always, but for an override with a reason."""
+        return self.computed_actual is not None and not (
+            self.actual_overridden and self.actual_reason.strip()
+        )
+
+    @property
+    def actual_display(self) -> str:
+        """The 全年完成值 as every copy of the report prints it."""
+        if self.actual_shows_computed:
+            return rules.rate_text(self.computed_actual)
+        return self.actual
 
 
 @dataclass(frozen=True)
@@ -97,8 +130,22 @@ class Scorecard:
         return sum((section.score for section in self.sections), ZERO)
 
     @property
+    def scored(self) -> bool:
+        """Whether any row or group has a score: until then the report is 未评分, not 0 分."""
+        return any(
+            group.group_score is not None or any(row.score is not None for row in group.rows)
+            for section in self.sections
+            for group in section.groups
+        )
+
+    @property
+    def final_score(self) -> Decimal | None:
+        """The 总分 as lists and the printed report state it: None while nothing is scored."""
+        return self.total_score if self.scored else None
+
+    @property
     def grade(self) -> str:
-        return rules.grade_for(self.total_score, self.bands)
+        return rules.grade_for(self.final_score, self.bands)
 
     def rows(self):
         """(section, group, row) for every level-3 row, in the table's order."""
@@ -108,26 +155,28 @@ class Scorecard:
                     yield section, group, row
 
     def with_suggestions(self, rates: Mapping[str, rules.Rate]) -> Scorecard:
-        """The same scorecard with every rule's suggested score worked out."""
+        """The same scorecard with the report's figures applied: every computed 全年完成值
+        and every rule's suggested score worked out."""
 
-        def group_with(group: Group) -> Group:
+        def row_with(group: Group, row: Row) -> Row:
+            row = replace(
+                row,
+                actual_figure=rules.actual_rate(rule=row.rule, params=row.rule_params, rates=rates),
+            )
             return replace(
-                group,
-                rows=tuple(
-                    replace(
-                        row,
-                        suggestion=rules.suggest(
-                            rule=row.rule,
-                            params=row.rule_params,
-                            weight=group.row_weight(row),
-                            rates=rates,
-                            target=row.target,
-                            actual=row.actual,
-                        ),
-                    )
-                    for row in group.rows
+                row,
+                suggestion=rules.suggest(
+                    rule=row.rule,
+                    params=row.rule_params,
+                    weight=group.row_weight(row),
+                    rates=rates,
+                    target=row.target,
+                    actual=row.actual_display,
                 ),
             )
+
+        def group_with(group: Group) -> Group:
+            return replace(group, rows=tuple(row_with(group, row) for row in group.rows))
 
         return replace(
             self,

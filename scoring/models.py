@@ -249,6 +249,12 @@ class IndicatorResult(models.Model):
         limit=ROW_TEXT_MAX_CHARS,
         help_text=_("自评得分与自动评分规则的建议得分不同时必须填写。"),
     )
+    actual_reason = LimitedTextField(
+        _("不采用计算值的理由"),
+        blank=True,
+        limit=ROW_TEXT_MAX_CHARS,
+        help_text=_("全年完成值由本报告数据计算；填写了与计算值不同的完成值时必须说明理由。"),
+    )
 
     history = HistoricalRecords(verbose_name=_("修改记录"))
 

@@ -6,6 +6,7 @@ No Django here. Messages are the Chinese text a user sees and say what to fix.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,25 @@ def num(value: Decimal) -> str:
     """A weight or score as people write it: 30, 2.5, 0.69."""
     text = f"{Decimal(value):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def rate_text(value: Decimal | None) -> str:
+    """A rate or share in percent as every part of a report prints it: 123.10%.
+
+    The one place that decides it (the 自评表's header and rows, the narrative, the Excel
+    export, the rules' working), so that one rate never prints two ways in one document.
+    "—" where there is nothing to measure against.
+    """
+    if value is None:
+        return "—"
+    return f"{Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)}%"
+
+
+def agrees_at_places(typed: Decimal, value: Decimal) -> bool:
+    """Whether ``typed`` is ``value`` as written to its places: 123 and 123.1 agree with
+    123.10, 30 does not with 29.20."""
+    places = max(-typed.as_tuple().exponent, 0)
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == typed
 
 
 # --- Weights ------------------------------------------------------------------------------
@@ -116,9 +136,28 @@ DEFAULT_GRADE_BANDS: tuple[tuple[str, Decimal], ...] = (
 )
 
 
-def grade_for(score: Decimal, bands: Sequence[tuple[str, Decimal]] = DEFAULT_GRADE_BANDS) -> str:
-    """The grade of a total score: the band with the highest minimum the score reaches."""
-    for name, minimum in sorted(bands, key=lambda band: band[1], reverse=True):
+# The grade of a report no score has been entered for: not 0 分 差.
+UNSCORED = "未评分"
+
+
+def grade_ladder(bands: Sequence[tuple[str, Decimal]]) -> list[tuple[str, Decimal]]:
+    """The bands highest minimum first: a score takes the first one it reaches."""
+    return sorted(bands, key=lambda band: band[1], reverse=True)
+
+
+def grade_for(
+    score: Decimal | None, bands: Sequence[tuple[str, Decimal]] = DEFAULT_GRADE_BANDS
+) -> str:
+    """The grade of a total score: the band with the highest minimum the score reaches;
+    未评分 for no score at all.
+
+    The one definition of grading: lists graded in the database use
+    ``scoring.selectors.grade_expression``, the same rule over the same bands in SQL (a
+    test holds the two to the same answers).
+    """
+    if score is None:
+        return UNSCORED
+    for name, minimum in grade_ladder(bands):
         if score >= minimum:
             return name
     return ""
@@ -164,6 +203,11 @@ class Rate:
             return None
         return (self.actual / self.budget * HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
 
+    @property
+    def working(self) -> str:
+        """123.10%（2575.66 ÷ 2092.38）: the rate and the division it comes from."""
+        return f"{rate_text(self.pct)}（{self.actual:.2f} ÷ {self.budget:.2f}）"
+
 
 @dataclass(frozen=True)
 class Suggestion:
@@ -171,6 +215,41 @@ class Suggestion:
 
     score: Decimal
     working: str
+
+
+# The figure rules, each with the figure it measures when its parameters name none.
+DEFAULT_FIGURES = {
+    "execution_rate": "total",
+    "budget_accuracy": "total",
+    "control_rate": "three_public",
+}
+
+
+def actual_rate(*, rule: str, params: Mapping, rates: Mapping[str, Rate]) -> Rate | None:
+    """The figure a row's 全年完成值 is computed from, its rate being the value.
+
+    Every indicator scored by a figure rule (execution_rate, budget_accuracy, control_rate)
+    measures one of the report's figures, and its 全年完成值 is that figure's rate. None for
+    other rules, and where the report lacks the figure or it has no budget to measure by.
+    """
+    if rule not in DEFAULT_FIGURES:
+        return None
+    rate = rates.get(params.get("figure", DEFAULT_FIGURES[rule]))
+    return rate if rate is not None and rate.pct is not None else None
+
+
+_PLAIN_PERCENT = re.compile(r"(-?\d+(?:\.\d+)?)%?")
+
+
+def actual_agrees(typed: str, computed: Decimal) -> bool:
+    """Whether a typed 全年完成值 states the computed rate to the places it is typed to.
+
+    "123%" and "123.1%" agree with 123.10, "49%" with 49.00; "30%" does not with 29.20, and
+    neither do a comparison ("≥90%") or words, which state no rate.
+    """
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", typed or ""))
+    match = _PLAIN_PERCENT.fullmatch(text)
+    return match is not None and agrees_at_places(Decimal(match.group(1)), computed)
 
 
 def _points(value: Decimal) -> str:
@@ -193,13 +272,13 @@ def _rate(rate: Rate | None) -> Decimal | None:
 
 def rule_execution_rate(weight: Decimal, params: Mapping, rates: Mapping[str, Rate]):
     """Full marks inside a band (90–110%), then a deduction per percentage point outside."""
-    rate = rates.get(params.get("figure", "total"))
+    rate = rates.get(params.get("figure", DEFAULT_FIGURES["execution_rate"]))
     pct = _rate(rate)
     if pct is None:
         return None
     low, high = Decimal(str(params.get("low", 90))), Decimal(str(params.get("high", 110)))
     per_point = Decimal(str(params.get("deduct_per_point", "0.1")))
-    working = [f"{rate.label}执行率 {pct:.2f}%"]
+    working = [f"{rate.label}执行率 {rate_text(pct)}"]
     if pct > high:
         over = pct - high
         working.append(
@@ -222,13 +301,13 @@ def rule_budget_accuracy(weight: Decimal, params: Mapping, rates: Mapping[str, R
     ``tiers`` are (at most this many points from 100%, share of the weight); beyond the last
     tier the score is 0.
     """
-    rate = rates.get(params.get("figure", "total"))
+    rate = rates.get(params.get("figure", DEFAULT_FIGURES["budget_accuracy"]))
     pct = _rate(rate)
     if pct is None:
         return None
     tiers = [(Decimal(str(p)), Decimal(str(s))) for p, s in params.get("tiers", [[10, 1]])]
     gap = abs(pct - HUNDRED)
-    working = [f"{rate.label}执行率 {pct:.2f}%，偏离 100% {gap:.2f} 个百分点"]
+    working = [f"{rate.label}执行率 {rate_text(pct)}，偏离 100% {gap:.2f} 个百分点"]
     previous = ZERO
     for limit, share in tiers:
         if gap <= limit:
@@ -246,8 +325,9 @@ def rule_budget_accuracy(weight: Decimal, params: Mapping, rates: Mapping[str, R
 
 def rule_control_rate(weight: Decimal, params: Mapping, rates: Mapping[str, Rate]):
     """控制率 (三公经费, 公用经费): actual ÷ budget, full marks at or under the limit (100%)."""
-    rate = rates.get(params.get("figure", "three_public"))
-    if rate is None:
+    rate = rates.get(params.get("figure", DEFAULT_FIGURES["control_rate"]))
+    # No figure until its amounts are filled in: “均为 0” below is said of real zeros only.
+    if rate is None or rate.actual is None or rate.budget is None:
         return None
     pct = rate.pct
     limit = Decimal(str(params.get("limit", 100)))
@@ -256,7 +336,7 @@ def rule_control_rate(weight: Decimal, params: Mapping, rates: Mapping[str, Rate
         if rate.actual:
             return Suggestion(ZERO, f"{rate.label}无预算却有支出 {rate.actual:.2f} 万元，不得分。")
         return Suggestion(weight, f"{rate.label}预算和支出均为 0，得满分 {_points(weight)} 分。")
-    working = [f"{rate.label}控制率 {pct:.2f}%（{rate.actual:.2f} ÷ {rate.budget:.2f}）"]
+    working = [f"{rate.label}控制率 {rate.working}"]
     if pct <= limit:
         working.append(f"未超过 {num(limit)}%")
         return _result(weight, ZERO, working)
@@ -303,7 +383,7 @@ def rule_ratio_to_target(weight: Decimal, params: Mapping, target: str, actual: 
             working.append("达到指标值")
             return _result(weight, ZERO, working)
         ratio = got_value / goal_value if goal_value else ZERO
-    working.append(f"完成 {ratio * HUNDRED:.2f}%，按比例得分")
+    working.append(f"完成 {rate_text(ratio * HUNDRED)}，按比例得分")
     return _result(weight, weight - weight * ratio, working)
 
 

@@ -4,7 +4,18 @@ from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.expressions import Expression
+from django.db.models.functions import Coalesce
 
 from . import rules
 from .core import Group, Row, Scorecard, Section
@@ -22,8 +33,8 @@ def framework_children(*, framework_id: int) -> dict[int | None, list[Indicator]
 def report_scorecard(*, report, rates: Mapping[str, rules.Rate] | None = None) -> Scorecard:
     """The report's 自评表 as plain values, in four queries whatever its size.
 
-    With ``rates`` (the report's money figures) every auto-scoring rule's suggestion is
-    worked out too.
+    With ``rates`` (the report's money figures) every computed 全年完成值 and every
+    auto-scoring rule's suggestion are worked out too.
     """
     children = framework_children(framework_id=report.framework_id)
     results = {r.indicator_id: r for r in IndicatorResult.objects.filter(report_id=report.pk)}
@@ -45,6 +56,7 @@ def report_scorecard(*, report, rates: Mapping[str, rules.Rate] | None = None) -
             score=result.score if result else None,
             deviation=result.deviation if result else "",
             override_reason=result.override_reason if result else "",
+            actual_reason=result.actual_reason if result else "",
         )
 
     def group(node: Indicator) -> Group:
@@ -107,3 +119,38 @@ def framework_bands(*, framework_ids) -> dict[int, tuple[tuple[str, Decimal], ..
     ).values_list("framework_id", "name", "min_score"):
         bands[framework_id].append((name, minimum))
     return {key: tuple(value) for key, value in bands.items()}
+
+
+# Scores have two places; summed on SQLite they may come back as floats (89.99999… for 90),
+# so the database compares a score with a band's minimum half a cent up. Exact elsewhere.
+SCORE_SLACK = Decimal("0.005")
+
+
+def grade_expression(*, score: str, framework: str = "framework_id") -> Expression:
+    """``rules.grade_for`` in SQL, for lists that filter and count by grade in the database.
+
+    ``score`` names the total score (None: 未评分), ``framework`` the report's framework. The
+    bands are the framework's ``GradeBand`` rows, or ``rules.DEFAULT_GRADE_BANDS`` for a
+    framework without any, as ``report_scorecard`` and ``framework_bands`` read them; a
+    score takes the band with the highest minimum it reaches (``rules.grade_ladder``).
+    """
+    bands = GradeBand.objects.filter(framework_id=OuterRef(framework))
+    reached = (
+        bands.filter(min_score__lte=OuterRef(score) + SCORE_SLACK)
+        .order_by("-min_score")
+        .values("name")[:1]
+    )
+    default = Case(
+        *(
+            When(**{f"{score}__gte": minimum - SCORE_SLACK}, then=Value(name))
+            for name, minimum in rules.grade_ladder(rules.DEFAULT_GRADE_BANDS)
+        ),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    return Case(
+        When(**{f"{score}__isnull": True}, then=Value(rules.UNSCORED)),
+        When(Exists(bands), then=Coalesce(Subquery(reached), Value(""))),
+        default=default,
+        output_field=CharField(),
+    )

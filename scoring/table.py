@@ -67,3 +67,17 @@ def selfeval_rows(card: Scorecard) -> list[TableRow]:
                 )
                 first_in_section = False
     return rows
+
+
+def computed_actuals_note(card: Scorecard) -> str:
+    """The sentence of the table's 注 naming the rows whose 全年完成值 was computed from the
+    report's figures; empty when there are none.
+
+    Names keep their own quotation marks as the inner pair: “‘三公经费’控制率”.
+    """
+    names = [
+        "“" + row.name.replace("“", "‘").replace("”", "’") + "”"
+        for _, _, row in card.rows()
+        if row.actual_shows_computed
+    ]
+    return f"全年完成值中{''.join(names)}按本报告收支数据计算。" if names else ""

@@ -1,5 +1,6 @@
 """Shared fixtures: the reference report loaded from the seed, and signed-in clients."""
 
+import traceback
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,50 @@ def demo(db):
 @pytest.fixture
 def demo_report(demo):
     return demo.report
+
+
+_PAST_THE_WRITERS: list[str] = []
+ROOT = str(Path(__file__).resolve().parent.parent)
+
+
+def _written_past_the_writers(sender, instance, raw=False, origin=None, **kwargs):
+    """Note a line or result saved or deleted by application code outside its writer."""
+    from django.db.models import QuerySet
+
+    from reports.guards import in_editing_session
+    from reports.models import Report
+
+    if raw or in_editing_session({instance.report_id}):
+        return
+    if isinstance(origin, Report) or (isinstance(origin, QuerySet) and origin.model is Report):
+        return  # a report's deletion takes its rows along
+    for frame in reversed(traceback.extract_stack()[:-1]):
+        path = frame.filename
+        if path.startswith(ROOT) and "/.venv/" not in path:
+            if not path.startswith(f"{ROOT}/tests/"):  # test set-up may write past them
+                _PAST_THE_WRITERS.append(f"{path[len(ROOT) + 1 :]}:{frame.lineno}")
+            return
+
+
+@pytest.fixture(scope="session", autouse=True)
+def writes_watched():
+    from django.db.models.signals import pre_delete, pre_save
+
+    from reports.guards import REPORT_OWNED
+
+    for model in REPORT_OWNED:
+        for signal in (pre_save, pre_delete):
+            signal.connect(_written_past_the_writers, sender=model, dispatch_uid="past_writers")
+
+
+@pytest.fixture(autouse=True)
+def rows_written_by_their_writers():
+    """Whatever a test did, the application wrote lines and results only through
+    ``budgets.writers`` and ``scoring.writers`` (tests/test_one_writer.py reads the code;
+    this watches it run)."""
+    _PAST_THE_WRITERS.clear()
+    yield
+    assert _PAST_THE_WRITERS == [], "rows written past their writer"
 
 
 @pytest.fixture

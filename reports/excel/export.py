@@ -16,9 +16,11 @@ Sheet "自评表" (columns A–H), as the seed and the PDF print it:
 - rows 13…: one per level-3 indicator. 一级指标 name (A) and its weight (B) are merged over the
   section's rows, the 二级指标 written with its weight (``预算编审管理（3）``, C) over the group's
   rows; a group scored as a whole has one score (G) and deviation (H) merged over its rows.
-  Weights and scores are numbers in General format (30, 2.5);
+  Weights and scores are numbers in General format (30, 2.5). A 全年完成值 (F) that the
+  report's figures decide is written as printed, with a comment giving the working
+  (``按本报告数据计算：123.10%（2575.66 ÷ 2092.38）``);
 - then ``总分`` (A) | total weight (B) | total score (G) | ``评价等级：优`` (H), and below the
-  table ``注：…`` (A:H), the framework's note, when it has one.
+  table ``注：…`` (A:H), as the PDF prints it, when there is one.
 
 Sheet "收支明细": the stored lines the figures are summed from, so an import can rebuild them.
 Row 1 names the department and year; then three tables, each under a bold heading in column A
@@ -42,6 +44,7 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -50,6 +53,9 @@ from budgets.calc import money
 from budgets.models import ExpenditureLine, IncomeLine, ThreePublicLine
 from reports.models import Report
 from reports.selectors import report_data, report_document
+from scoring.core import Row
+
+from .read import COMPUTED_MARK
 
 SELFEVAL_SHEET = "自评表"
 LINES_SHEET = "收支明细"
@@ -81,6 +87,7 @@ POINTS_FORMAT = "General"  # 30, 2.5, 0.69: a weight or score as people write it
 # Cells that a spreadsheet would read as a formula if the text were typed in.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+COMMENT_AUTHOR = "perfeval"
 FONT_NAME = "宋体"
 BODY_FONT = Font(name=FONT_NAME, size=10)
 BOLD_FONT = Font(name=FONT_NAME, size=10, bold=True)
@@ -229,7 +236,7 @@ def _indicator_table(ws: Worksheet, doc: dict) -> int:
             _merge(ws, row, 3, row + line.group_span - 1, 3)
         _put(ws, row, 4, line.row.name, alignment=LEFT)
         _put(ws, row, 5, line.row.target)
-        _put(ws, row, 6, line.row.actual)
+        _actual_cell(ws, row, 6, line.row)
         if line.score_span:
             _put(ws, row, 7, line.score, number_format=POINTS_FORMAT)
             _put(ws, row, 8, line.deviation, alignment=LEFT)
@@ -241,7 +248,7 @@ def _indicator_table(ws: Worksheet, doc: dict) -> int:
             [
                 (line.row.name, _width(4, 4), 1),
                 (line.row.target, _width(5, 5), 1),
-                (line.row.actual, _width(6, 6), 1),
+                (line.row.actual_display, _width(6, 6), 1),
                 (line.level2_label if line.group_span else "", _width(3, 3), line.group_span or 1),
                 (line.deviation if line.score_span else "", _width(8, 8), line.score_span or 1),
             ],
@@ -252,11 +259,29 @@ def _indicator_table(ws: Worksheet, doc: dict) -> int:
     _put(ws, row, 1, "总分", font=BOLD_FONT)
     _put(ws, row, 2, card.total_weight, number_format=POINTS_FORMAT)
     _merge(ws, row, 3, row, 6)
-    _put(ws, row, 7, card.total_score, number_format=POINTS_FORMAT)
+    _put(ws, row, 7, card.final_score, number_format=POINTS_FORMAT)
     _put(ws, row, 8, f"评价等级：{card.grade}")
     ws.row_dimensions[row].height = MIN_ROW_HEIGHT
     _box(ws, HEADER_ROW, row, 1, LAST_COLUMN)
     return row
+
+
+def _actual_cell(ws: Worksheet, row: int, column: int, indicator: Row) -> None:
+    """The 全年完成值 as printed, with a comment giving the working where the report's figures
+    decide it: the value computed, or the typed one that overrides it and why."""
+    cell = _put(ws, row, column, indicator.actual_display)
+    figure = indicator.actual_figure
+    if figure is None:
+        return
+    if indicator.actual_shows_computed:
+        # An import reads the cell back as computed while it holds this value (read.py).
+        text = f"{COMPUTED_MARK}{figure.working}"
+    else:
+        text = (
+            f"填写值；按本报告数据计算为 {figure.working}。"
+            f"不采用计算值的理由：{indicator.actual_reason.strip()}"
+        )
+    cell.comment = Comment(ILLEGAL_CHARACTERS_RE.sub("", text), COMMENT_AUTHOR, 80, 200)
 
 
 def _selfeval_sheet(ws: Worksheet, doc: dict) -> None:

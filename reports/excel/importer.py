@@ -14,21 +14,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from budgets.calc import Amounts
 from budgets.models import ExpenditureLine, FundSource, IncomeLine, ThreePublicLine
 from budgets.selectors import report_budget_figures
+from budgets.writers import lines_create, lines_sync
 from perfeval import access
 from perfeval.fields import text_too_long
 from perfeval.limits import NARRATIVE_MAX_CHARS, ROW_TEXT_MAX_CHARS, UPLOAD_MAX_BYTES
 from reports.models import Report
 from reports.selectors import report_data
-from reports.totals import totals_changed, totals_deferred
+from reports.totals import totals_deferred
 from scoring import rules
-from scoring.models import Framework, GroupResult, Indicator, IndicatorResult
+from scoring.models import Framework, Indicator
 from scoring.selectors import framework_children
 from scoring.services import framework_load
+from scoring.writers import results_reset, results_write
 
 from .measure import size_refusal
 from .read import (
@@ -52,6 +53,7 @@ HEADER_FIGURES = {
     "project": "项目支出",
 }
 TEXT_LIMIT = 200  # IndicatorResult.target / actual, Indicator.name
+IMPORT_REASON = "由 Excel 自评表导入"
 BASIC_LINE_DESCRIPTION = "由 Excel 自评表导入的基本支出合计（未拆分公用经费）"
 
 
@@ -140,7 +142,7 @@ def selfeval_import(
     """
     reading = _open_for(report, data, reading, sheet)
     with transaction.atomic():
-        with totals_deferred():
+        with totals_deferred():  # the writers' refreshes, once at the end
             locked = (
                 Report.objects.select_for_update()
                 .select_related("department", "framework")
@@ -150,7 +152,6 @@ def selfeval_import(
             if user is not None and (refusal := access.write_refusal(user, access.CHANGE, locked)):
                 raise SelfevalImportRefused([Problem(refusal)])
             result = _import(locked, reading, new_framework.strip(), user, filename)
-            totals_changed([locked.pk])  # its results were written in bulk
         if dry_run:
             transaction.set_rollback(True)
     report.refresh_from_db()
@@ -270,7 +271,7 @@ def _import(
                 if framework.pk != report.framework_id
                 else f"指标体系“{framework}”（报告已在使用）"
             )
-            _bind(report, framework)
+            _bind(report, framework, user)
 
     plans: list[_GroupPlan] = []
     if can_match:
@@ -497,18 +498,13 @@ def _framework_for(name: str, report: Report, tree: list[dict]) -> tuple[Framewo
     return framework, True
 
 
-def _bind(report: Report, framework: Framework) -> None:
+def _bind(report: Report, framework: Framework, user) -> None:
     """Bind the report to ``framework`` with a blank result row for each level-3 indicator."""
     if report.framework_id == framework.pk:
         return
-    IndicatorResult.objects.filter(report=report).delete()
-    GroupResult.objects.filter(report=report).delete()
     report.framework = framework
-    report.save(update_fields=["framework", "updated_at"])
-    IndicatorResult.objects.bulk_create(
-        IndicatorResult(report=report, indicator=node)
-        for node in Indicator.objects.filter(framework=framework, level=Indicator.Level.THIRD)
-    )
+    _save(report, user, update_fields=["framework", "updated_at"])
+    results_reset(report=report, user=user, reason=IMPORT_REASON)
 
 
 # --- Matching rows to the framework ------------------------------------------------------
@@ -942,6 +938,8 @@ def _header_differences(reading: SheetReading, figures: _Figures, against: str) 
             ("actual", figure.actual_column, figure.actual, "全年执行数"),
         ):
             expected = getattr(stated, name)
+            if expected is None:  # the report's lines are not filled in yet: nothing to hold
+                continue
             if (value or ZERO) != expected:
                 warnings.append(
                     Problem(
@@ -966,7 +964,7 @@ def _rate_warning(reading: SheetReading, figure: HeaderFigure, label: str) -> li
     return [
         Problem(
             f"表头{label}的执行率为 {rules.num(figure.rate_pct.quantize(Decimal('0.01')))}%，"
-            f"按执行数 ÷ 预算数计算为 {computed:.2f}%：执行率不导入，由系统计算。",
+            f"按执行数 ÷ 预算数计算为 {rules.rate_text(computed)}：执行率不导入，由系统计算。",
             sheet=reading.sheet,
             row=figure.row,
             column=figure.rate_column,
@@ -1008,6 +1006,15 @@ def _lines_from_header(
         return None
     if ExpenditureLine.objects.filter(report=report).exists():
         stored = report_budget_figures(report=report)
+        if not stored.expenditure.known:
+            problems.append(
+                Problem(
+                    "报告已有支出明细（如按上年报告新建），其金额尚未填写：表头“整体支出规模”"
+                    "的数字未导入，请在编辑器“收入和支出”中逐行填写。",
+                    sheet=reading.sheet,
+                    severity=WARNING,
+                )
+            )
         problems += _header_differences(
             reading,
             _Figures(stored.fiscal_funds, stored.other_funds, stored.basic, stored.project),
@@ -1104,16 +1111,9 @@ def _save(instance, user, **kwargs) -> None:
 
 
 def _write_results(report: Report, plans: list[_GroupPlan], user, result: ImportResult) -> None:
-    """Write the rows in bulk, history included: a sheet may have a thousand of them.
-
-    Bulk writes skip the per-row lock check of reports.guards; ``selfeval_import`` has
-    locked the report and checked it is editable, in this same transaction.
-    """
-    results = {r.indicator_id: r for r in IndicatorResult.objects.filter(report=report)}
-    wholes = {g.indicator_id: g for g in GroupResult.objects.filter(report=report)}
-    new_rows, changed_rows, changed_fields = [], [], set()
-    new_groups, changed_groups = [], []
-    rows = groups = 0
+    """Write the matched rows (a sheet may have a thousand of them) through the writer."""
+    rows: dict[int, dict] = {}
+    groups: dict[int, dict | None] = {}
     for plan in plans:
         head = plan.rows[0][0]
         group_deviation = head.deviation if plan.whole else ""
@@ -1127,42 +1127,19 @@ def _write_results(report: Report, plans: list[_GroupPlan], user, result: Import
                 ),
             }
             # A column the sheet does not have leaves what the report holds.
-            values = {k: v for k, v in values.items() if k in row.columns}
-            line = results.get(leaf.pk) or IndicatorResult(report=report, indicator=leaf)
-            if line.pk is None or any(getattr(line, k) != v for k, v in values.items()):
-                for key, value in values.items():
-                    setattr(line, key, value)
-                (new_rows if line.pk is None else changed_rows).append(line)
-                changed_fields |= values.keys()
-            rows += 1
-        whole = wholes.get(plan.node.pk)
+            rows[leaf.pk] = {k: v for k, v in values.items() if k in row.columns}
+        groups[plan.node.pk] = None
         if plan.whole:
-            whole = whole or GroupResult(report=report, indicator=plan.node)
-            values = {"score": head.score}
+            groups[plan.node.pk] = {"score": head.score}
             if "deviation" in head.columns:
-                values["deviation"] = group_deviation
-            if whole.pk is None or any(getattr(whole, k) != v for k, v in values.items()):
-                for key, value in values.items():
-                    setattr(whole, key, value)
-                (new_groups if whole.pk is None else changed_groups).append(whole)
-            groups += 1
-        elif whole is not None:
-            if user is not None:
-                whole._history_user = user
-            whole.delete()
-    history = {"default_user": user, "default_change_reason": "由 Excel 自评表导入"}
-    if new_rows:
-        bulk_create_with_history(new_rows, IndicatorResult, **history)
-    if changed_rows:
-        bulk_update_with_history(changed_rows, IndicatorResult, sorted(changed_fields), **history)
-    for whole in [*new_groups, *changed_groups]:
-        _save(whole, user)
+                groups[plan.node.pk]["deviation"] = group_deviation
+    results_write(report=report, rows=rows, groups=groups, user=user, reason=IMPORT_REASON)
     if rows:
         result.written.append(
-            f"三级指标 {rows} 行（年度指标值、全年完成值、自评得分、偏差及原因分析）"
+            f"三级指标 {len(rows)} 行（年度指标值、全年完成值、自评得分、偏差及原因分析）"
         )
-    if groups:
-        result.written.append(f"整组评分的二级指标 {groups} 个")
+    if wholes := sum(1 for plan in plans if plan.whole):
+        result.written.append(f"整组评分的二级指标 {wholes} 个")
 
 
 def _write_goals(report: Report, reading: SheetReading, user, result: ImportResult) -> None:
@@ -1174,36 +1151,31 @@ def _write_goals(report: Report, reading: SheetReading, user, result: ImportResu
     for name in changed:
         setattr(report, name, getattr(reading, name))
     if changed:
-        _save(report, user, update_fields=[*changed, "updated_at"])
+        # Goals read from the sheet are this year's: no longer last year's carried text.
+        carried = ["carried_fields"] if report.carried_edited(changed) else []
+        _save(report, user, update_fields=[*changed, *carried, "updated_at"])
     if reading.annual_goal or reading.annual_goal_result:
         result.written.append("年度总体目标（年初设定目标、全年完成情况）")
 
 
-def _replace(report: Report, model, rows: list[dict], user) -> None:
-    for line in model.objects.filter(report=report):
-        if user is not None:
-            line._history_user = user
-        line.delete()
-    for values in rows:
-        line = model(report=report, **values)
-        line.full_clean()
-        _save(line, user)
-
-
 def _write_lines(report: Report, plan: _LinesPlan, user, result: ImportResult) -> None:
     if plan.source == "sheet":
-        _replace(report, IncomeLine, plan.income, user)
-        _replace(report, ExpenditureLine, plan.expenditure, user)
-        _replace(report, ThreePublicLine, plan.three_public, user)
+        for model, rows in (
+            (IncomeLine, plan.income),
+            (ExpenditureLine, plan.expenditure),
+            (ThreePublicLine, plan.three_public),
+        ):
+            lines_sync(report=report, model=model, rows=rows, user=user, reason=IMPORT_REASON)
         result.written.append(
             f"收入 {len(plan.income)} 行、支出 {len(plan.expenditure)} 行、“三公”经费 "
             f"{len(plan.three_public)} 行（按“收支明细”工作表替换）"
         )
         return
-    for values in plan.expenditure:
-        line = ExpenditureLine(report=report, **values)
-        line.full_clean()
-        _save(line, user)
+    lines_create(
+        [ExpenditureLine(report=report, **values) for values in plan.expenditure],
+        user=user,
+        reason=IMPORT_REASON,
+    )
     result.written.append(f"支出 {len(plan.expenditure)} 行（按表头“整体支出规模”生成）")
 
 
@@ -1215,6 +1187,7 @@ def _fill_override_reasons(report: Report, plans: list[_GroupPlan], user, filena
     imported_groups = {plan.node.pk for plan in plans if plan.whole}
     imported_rows = {leaf.pk for plan in plans if not plan.whole for _, leaf in plan.rows}
     card = report_data(report=report).scorecard
+    rows, groups = {}, {}
     for section in card.sections:
         for group in section.groups:
             if group.key in imported_groups:
@@ -1224,9 +1197,7 @@ def _fill_override_reasons(report: Report, plans: list[_GroupPlan], user, filena
                     and suggested != group.group_score
                     and not group.override_reason.strip()
                 ):
-                    whole = GroupResult.objects.get(report=report, indicator_id=group.key)
-                    whole.override_reason = reason
-                    _save(whole, user, update_fields=["override_reason"])
+                    groups[group.key] = {"override_reason": reason}
                 continue
             for row in group.rows:
                 if (
@@ -1236,9 +1207,8 @@ def _fill_override_reasons(report: Report, plans: list[_GroupPlan], user, filena
                     and row.suggestion.score != row.score
                     and not row.override_reason.strip()
                 ):
-                    line = IndicatorResult.objects.get(report=report, indicator_id=row.key)
-                    line.override_reason = reason
-                    _save(line, user, update_fields=["override_reason"])
+                    rows[row.key] = {"override_reason": reason}
+    results_write(report=report, rows=rows, groups=groups, user=user, reason=IMPORT_REASON)
 
 
 __all__ = [

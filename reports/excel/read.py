@@ -313,6 +313,10 @@ class Span:
         )
 
 
+# How the export's comment on a computed 全年完成值 begins (按本报告数据计算：123.10%（…）).
+COMPUTED_MARK = "按本报告数据计算："
+
+
 def _stored_cells(ws: Worksheet):
     return sorted(ws._cells.items())
 
@@ -329,9 +333,12 @@ class Grid:
         self.values: dict[tuple[int, int], object] = {}
         self.formats: dict[tuple[int, int], str] = {}
         self.spans: dict[tuple[int, int], Span] = {}
+        self.comments: dict[tuple[int, int], str] = {}
         # The cells stored in the file only: iter_rows() would visit every empty cell up to a
         # stray formatted cell at row 1,048,576.
         for place, cell in _stored_cells(ws):
+            if cell.comment is not None:
+                self.comments[place] = cell.comment.text or ""
             if cell.value is not None and not (
                 isinstance(cell.value, str) and not cell.value.strip()
             ):
@@ -941,7 +948,7 @@ def _read_indicator_rows(
                 level3=name3,
                 level3_weight=level3_weight,
                 target=grid.text(row, columns["target"]) if "target" in columns else "",
-                actual=grid.text(row, columns["actual"]) if "actual" in columns else "",
+                actual=_actual_text(grid, row, columns["actual"]) if "actual" in columns else "",
                 score=score,
                 deviation=grid.text(row, columns["deviation"]) if "deviation" in columns else "",
                 columns={
@@ -955,6 +962,15 @@ def _read_indicator_rows(
             )
         )
     reading.rows = _mark_group_scores(rows, scored_spans, grid, problems)
+
+
+def _actual_text(grid: Grid, row: int, col: int) -> str:
+    """A row's 全年完成值 as typed: blank where the cell still holds the value that the
+    export computed from the report's figures (its comment, ``COMPUTED_MARK`` and the value,
+    says so). Such a value was never typed: read back, it stays computed."""
+    text = grid.text(row, col)
+    _, mark, working = grid.comments.get((row, col), "").partition(COMPUTED_MARK)
+    return "" if mark and text and working.split("（", 1)[0].strip() == text else text
 
 
 def _read_score(grid: Grid, problems: list[Problem], row: int, col: int):

@@ -5,7 +5,7 @@ from functools import cache
 
 from django import template
 
-from scoring.rules import num
+from scoring.rules import num, rate_text
 
 register = template.Library()
 
@@ -20,10 +20,9 @@ def money(value) -> str:
 
 @register.filter
 def pct(value) -> str:
-    """123.10% — two places; a dash where there is no budget to measure against."""
-    if value is None:
-        return "—"
-    return f"{Decimal(value):.2f}%"
+    """123.10% — as every rate prints (``rules.rate_text``); a dash where there is no budget
+    to measure against."""
+    return rate_text(None if value is None or value == "" else Decimal(value))
 
 
 @register.filter

@@ -300,8 +300,8 @@ def department_history(request, pk: int):
     if not rows:
         raise Http404("没有找到该部门可查看的报告。")
     years = [str(row.year) for row in rows]
-    scores = [row.score for row in rows]
-    low = min(50.0, float(min(scores, default=ZERO)) // 10 * 10)
+    scores = [row.score for row in rows]  # None for a year not scored yet: no point drawn
+    low = min(50.0, float(min((s for s in scores if s is not None), default=ZERO)) // 10 * 10)
     context = {
         "department": department,
         "rows": rows,
@@ -310,7 +310,7 @@ def department_history(request, pk: int):
         "band": EXECUTION_BAND,
         "score_chart": charts.line_chart(
             years,
-            [charts.Series("总分", [float(s) for s in scores], "s0")],
+            [charts.Series("总分", [_f(s) for s in scores], "s0")],
             value_min=low,
             value_max=100,
             rules=[(float(minimum), name) for name, minimum in DEFAULT_GRADE_BANDS if minimum],

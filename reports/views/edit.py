@@ -14,6 +14,7 @@ from django.urls import reverse
 from scoring import table
 
 from .. import editor
+from ..checks import ERROR
 from ..models import Report
 from ..selectors import report_data
 from .access import editable_report_for
@@ -65,6 +66,8 @@ def report_edit(request, pk: int, section: str = "overview"):
         bundle = page.build(report)
     # Form validation wrote the clerk's input onto ``report``; checks speak of what is stored.
     data = report_data(report=stored_copy(report))
+    shown = editor.checks_shown(data)
+    beside = editor.checks_beside_fields(data)
     context = {
         "report": report,
         "page": page,
@@ -74,16 +77,17 @@ def report_edit(request, pk: int, section: str = "overview"):
         "snapshot": token,
         "conflict": conflict,
         "data": data,
-        "check_links": [
-            (check, _check_url(report, check)) for check in [*data.errors, *data.warnings]
-        ],
-        "field_checks": _checks_by_field(data.checks),
+        # What is left to fill on a page nothing is filled in on yet is one line, not one
+        # error per line (editor.checks_shown); each field still shows its own check below.
+        "check_links": [(check, _check_url(report, check)) for check in shown],
+        "shown_errors": [check for check in shown if check.severity == ERROR],
+        "field_checks": _checks_by_field(beside),
         "session_seconds": settings.SESSION_COOKIE_AGE,
         "transition_url": reverse("report_transition", args=[report.pk]),
     }
     if page.key == "scores":
         context["grid"] = editor.grid_rows(
-            table.selfeval_rows(data.scorecard), bundle["grid"], data.checks
+            table.selfeval_rows(data.scorecard), bundle["grid"], beside
         )
         context["scorecard"] = data.scorecard
     return render(request, f"reports/edit/{page.template}", context)

@@ -61,7 +61,8 @@ def report_start(request):
         messages.success(
             request,
             f"已按 {latest.year} 年报告新建 {year} 年报告："
-            "复制了文字、收支和项目的结构及年度指标值，金额、完成值和得分请重新填写。",
+            "复制了文字、收支和项目的结构及年度指标值。沿用的文字标有“沿用上年内容”，"
+            "请逐段改写；金额、完成值和得分请重新填写。",
         )
     else:
         report = report_create(department=department, year=year)
@@ -100,10 +101,12 @@ def report_transition(request, pk: int):
         if not workflow.available_actions(user=request.user, report=report):
             raise PermissionDenied(refused.message) from None
         messages.error(request, refused.message)
+        if action == "submit" and access.may(request.user, access.CHANGE, report):
+            # The editor lists the errors, what is left to fill one line per untouched page
+            # (editor.checks_shown), each linked to where it is fixed.
+            return redirect("report_edit", pk=report.pk, section="overview")
         for error in refused.errors:
             messages.error(request, error)
-        if action == "submit" and access.may(request.user, access.CHANGE, report):
-            return redirect("report_edit", pk=report.pk, section="overview")
     else:
         messages.success(
             request,

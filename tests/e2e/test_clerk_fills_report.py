@@ -64,6 +64,14 @@ def test_clerk_fills_and_submits_a_report(browser, e2e_demo):
     assert "2,400.00" in b.find('[name="income-0-actual"]').get_attribute("value")
     assert "支出合计" in b.text and "98.43%" in b.text
 
+    # “三公”经费: its amounts start empty, to fill; none were spent this year.
+    b.click_and_wait("a[href$='/edit/three_public/']")
+    assert "“三公”经费：尚未填写（已填 0/3 行）" in b.find("#checks").text
+    fill(b, {f"three_public-{n}-{field}": "0" for n in range(3) for field in ("budget", "actual")})
+    b.click_and_wait("#section-form button[type=submit]")
+    assert "已保存““三公”经费”" in b.text
+    assert "“三公”经费：尚未填写" not in b.find("#checks").text
+
     # 自评表: every score; one below its weight without a reason is an error.
     b.click_and_wait("a[href$='/edit/scores/']")
     scores = full_marks(report)

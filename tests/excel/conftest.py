@@ -105,6 +105,8 @@ def seed_sections(*, level3_weights: bool = False) -> list[SheetSection]:
     leaf_weights = _level3_weights() if level3_weights else {}
     sections: dict[str, dict[str, list[SheetRow]]] = {}
     for l1, l2, l3, target, actual, score, deviation in demo_data.INDICATOR_RESULTS:
+        # The published table types the values the demo computes (123%, 49%, 30%).
+        actual = actual or demo_data.SEED_TYPED_ACTUALS.get((l1, l2, l3), "")
         sections.setdefault(l1, {}).setdefault(l2, []).append(
             SheetRow(l3, target, actual, score, deviation, leaf_weights.get((l1, l2, l3)))
         )

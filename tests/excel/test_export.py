@@ -201,7 +201,10 @@ def test_rows_scored_one_by_one_each_show_their_score(sheet):
     assert [sheet["G13"].value, sheet["G14"].value] == [1, 1]
     assert sheet["H13"].value == "预算编制准确性有待提高。"
     assert not {"G13:G14", "H13:H14"} & _merged(sheet)
-    assert sheet["E13"].value == "100%" and sheet["F13"].value == "123%"
+    # 准确性's 全年完成值 is computed from the figures (the seed types 123%), with its working.
+    assert sheet["E13"].value == "100%" and sheet["F13"].value == "123.10%"
+    assert sheet["F13"].comment.text == "按本报告数据计算：123.10%（2575.66 ÷ 2092.38）"
+    assert sheet["F14"].comment is None
 
 
 def test_group_scored_as_a_whole_has_one_merged_score(sheet):
@@ -244,6 +247,7 @@ def test_total_row_gives_weight_score_and_grade(sheet):
     assert sheet.cell(row + 1, 1).value == (
         "注：上述产出指标和效益指标既可以按照重点任务完成情况分别填列，"
         "也可以依据所有重点任务归纳提炼综合指标。"
+        "全年完成值中“准确性”“公用经费控制率”“‘三公经费’控制率”按本报告收支数据计算。"
     )
 
 
@@ -335,7 +339,9 @@ def test_text_beginning_with_equals_is_exported_as_text_not_a_formula(demo_repor
     rows_update(
         IndicatorResult.objects.filter(report=demo_report, indicator__name="准确性"),
         deviation=link,
+        # A typed value other than the computed 123.10%, with its reason, is what prints.
         actual="-1",
+        actual_reason="测试公式文本",
     )
     data = selfeval_xlsx(report=demo_report)
     ws = _open(data)["自评表"]

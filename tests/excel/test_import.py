@@ -173,6 +173,58 @@ def test_header_figures_unlike_the_reports_lines_are_warned_about_by_cell(demo_r
     assert list(ExpenditureLine.objects.filter(report=demo_report).values_list("budget")) == before
 
 
+def test_typed_actuals_are_stored_as_typed_and_the_one_unlike_the_figures_is_an_error(
+    demo_report,
+):
+    # The seed's own layout into the report holding its figures: the seed contradicts itself
+    # on “三公经费”控制率 (30% typed, 2.92 ÷ 10.00 = 29.20%), and that is what is reported.
+    _import(demo_report, selfeval_bytes())
+
+    stored = dict(
+        IndicatorResult.objects.filter(
+            report=demo_report,
+            indicator__name__in=["准确性", "公用经费控制率", "“三公经费”控制率"],
+        ).values_list("indicator__name", "actual")
+    )
+    assert stored == {"准确性": "123%", "公用经费控制率": "49%", "“三公经费”控制率": "30%"}
+    data = report_data(report=demo_report)
+    shown = {row.name: row.actual_display for _, _, row in data.scorecard.rows() if row.rule}
+    assert [shown["准确性"], shown["公用经费控制率"], shown["“三公经费”控制率"]] == [
+        "123.10%",
+        "49.00%",
+        "29.20%",
+    ]
+    assert [(c.code, c.severity) for c in data.checks if c.code.startswith("actual_")] == [
+        ("actual_reason_missing", "error")
+    ]
+
+
+def test_an_exported_computed_actual_reads_back_as_computed_and_an_edited_one_as_typed(
+    demo_report,
+):
+    from reports.excel.export import selfeval_xlsx
+
+    book = load_workbook(BytesIO(selfeval_xlsx(report=demo_report)))
+    sheet = book["自评表"]
+    accuracy, public = (
+        next(row[5] for row in sheet.iter_rows(min_row=13) if row[3].value == name)
+        for name in ("准确性", "公用经费控制率")
+    )
+    assert (accuracy.value, public.value) == ("123.10%", "49.00%")
+    public.value = "52%"  # typed over in Excel; the comment stays
+    buffer = BytesIO()
+    book.save(buffer)
+
+    _import(demo_report, buffer.getvalue())
+
+    stored = dict(
+        IndicatorResult.objects.filter(
+            report=demo_report, indicator__name__in=["准确性", "公用经费控制率"]
+        ).values_list("indicator__name", "actual")
+    )
+    assert stored == {"准确性": "", "公用经费控制率": "52%"}
+
+
 def test_sheet_of_another_department_and_year_imports_with_a_warning_naming_both(demo):
     department = Department.objects.get(name=DEMO_DEPARTMENT)
     report = report_create(department=department, year=2023)

@@ -12,6 +12,7 @@ from reports.checks import (
     narrative_figure_checks,
     reconciliation_checks,
 )
+from reports.editor import check_anchor
 from reports.selectors import report_data, report_summary
 from scoring.models import GroupResult, IndicatorResult
 from tests.conftest import SEED_TEXT
@@ -377,6 +378,38 @@ def test_overriding_a_suggested_score_needs_a_reason(demo_report):
     )
     assert (row["score"], row["suggested_score"]) == ("1.50", "1.00")
     assert row["override_reason"] == "预算调整经人大常委会批准，超支部分有依据。"
+
+
+def test_a_typed_actual_unlike_the_computed_one_needs_a_reason_then_is_a_warning(demo_report):
+    rows = IndicatorResult.objects.filter(report=demo_report, indicator__name="公用经费控制率")
+    rows_update(rows, actual="52%")
+    found, data = codes(demo_report, "error")
+    assert found == ["actual_reason_missing"]
+    (error,) = data.errors
+    assert error.message == (
+        "“成本指标 / 公用经费控制率”的全年完成值填写为 52%，与按本报告数据计算的 "
+        "49.00%（114.80 ÷ 234.29）不符，报告中按计算值印出：请清空该栏以采用计算值，"
+        "或填写不采用计算值的理由。"
+    )
+    # It names the row, so that the editor links it to the row's place in the grid.
+    assert error.field == f"row-{rows.get().indicator_id}"
+    assert check_anchor(error.field) == ("scores", error.field)
+
+    rows_update(rows, actual_reason="含代垫的会议费。")
+    found, data = codes(demo_report)
+    assert "actual_reason_missing" not in found
+    (warning,) = [c for c in data.warnings if c.code == "actual_overridden"]
+    assert "填写为 52%，按本报告数据计算为 49.00%（114.80 ÷ 234.29）" in warning.message
+    assert warning.message.endswith("已说明不采用计算值的理由：含代垫的会议费。")
+
+
+def test_a_typed_actual_is_held_against_its_target_as_it_prints(demo_report):
+    # Without a reason the computed 29.20% prints, and it is within ≤100%.
+    rows = IndicatorResult.objects.filter(report=demo_report, indicator__name="“三公经费”控制率")
+    rows_update(rows, actual="130%")
+    assert "full_score_short_of_target" not in codes(demo_report)[0]
+    rows_update(rows, actual_reason="按实际口径。")
+    assert "full_score_short_of_target" in codes(demo_report)[0]
 
 
 @pytest.mark.parametrize("field", ["functions", "performance", "problems", "annual_goal"])

@@ -8,9 +8,14 @@ from django.apps import apps
 from django.core.management import call_command
 
 from departments.models import Department, OrgUnit
+from reports import demo_data
 from reports.models import Report
+from reports.selectors import report_data
+from scoring import rules
+from scoring.models import IndicatorResult
 from scoring.selectors import report_scorecard
 from tests.conftest import SEED_TEXT
+from tests.writes import rows_update
 
 APP_LABELS = ["departments", "budgets", "scoring", "reports"]
 
@@ -134,10 +139,13 @@ def test_demo_department_and_its_organisation(demo):
 
 def test_every_row_of_the_published_table_is_present_with_weight_and_score(demo_report):
     card = report_scorecard(report=demo_report)
-    loaded = []
+    loaded, held = [], []
     for section, group, row in card.rows():
         first_in_group = row is group.rows[0]
         shown = group.group_score if group.scored_as_whole and first_in_group else row.score
+        typed = demo_data.SEED_TYPED_ACTUALS.get((section.name, group.name, row.name))
+        if typed is not None:
+            held.append(row.actual)
         loaded.append(
             (
                 section.name,
@@ -146,12 +154,40 @@ def test_every_row_of_the_published_table_is_present_with_weight_and_score(demo_
                 int(group.weight),
                 row.name,
                 row.target,
-                row.actual,
+                # Held blank, computed from the figures; the seed's typed value is kept aside.
+                typed if typed is not None else row.actual,
                 None if shown is None else int(shown),
             )
         )
     assert loaded == SEED_TABLE
+    assert held == ["", "", ""]
     assert card.total_score == D("99")
+
+
+def test_the_seeds_typed_actuals_are_the_computed_ones_but_for_its_30_percent(demo_report):
+    """123% and 49% are what the figures give to the whole percent; the seed's 30% is not:
+    2.92 ÷ 10.00 is 29.20% (its own 二(一) says 完成预算的 29.2%)."""
+    card = report_data(report=demo_report).scorecard
+    rows = {(s.name, g.name, r.name): r for s, g, r in card.rows()}
+    held = {key: rows[key] for key in demo_data.SEED_TYPED_ACTUALS}
+    assert [row.actual_display for row in held.values()] == ["123.10%", "49.00%", "29.20%"]
+    agrees = [
+        rules.actual_agrees(typed, rows[key].computed_actual)
+        for key, typed in demo_data.SEED_TYPED_ACTUALS.items()
+    ]
+    assert agrees == [True, True, False]
+
+    # Typed in as the seed prints them, only the 30% needs a reason.
+    for (_, _, name), typed in demo_data.SEED_TYPED_ACTUALS.items():
+        rows_update(
+            IndicatorResult.objects.filter(report=demo_report, indicator__name=name), actual=typed
+        )
+    checks = report_data(report=demo_report).checks
+    (override,) = [c for c in checks if c.code.startswith("actual_")]
+    assert (override.code, override.severity) == ("actual_reason_missing", "error")
+    assert (
+        "全年完成值填写为 30%，与按本报告数据计算的 29.20%（2.92 ÷ 10.00）不符" in override.message
+    )
 
 
 def test_the_group_below_its_weight_carries_the_reason_from_section_six(demo_report):

@@ -23,11 +23,15 @@ def test_the_whole_narrative_reads_as_the_published_report(demo_report):
         "一、部门概况"
         + SEED_TEXT.split("一、部门概况", 1)[1].split("2022 年部门整体支出绩效自评表", 1)[0]
     )
-    # Three differences, all deliberate: the seed repeats "公" across a page break; section
+    # Four differences, all deliberate: the seed repeats "公" across a page break; section
     # 八 also states the grade its heading asks for, and refers to the table as what it is
-    # (the seed says 评分表 of a table it titles 自评表, printed here as the 附件).
+    # (the seed says 评分表 of a table it titles 自评表, printed here as the 附件); and every
+    # rate prints to two places (rules.rate_text), so that the 三公 rate the 自评表 prints
+    # as “三公经费”控制率 29.20% reads 29.20% here too, not the seed's 29.2%.
     expected = _squash(seed_body).replace("；公公务用车", "；公务用车")
     expected = expected.replace("99分（详见评分表）。", "99分（详见附件），绩效评价等级为“优”。")
+    assert expected.count("完成预算的29.2%") == 2
+    expected = expected.replace("完成预算的29.2%", "完成预算的29.20%")
     assert _squash(_text(demo_report)) == expected
 
 
@@ -39,7 +43,7 @@ def test_figure_sentences_are_in_the_seeds_wording(demo_report):
         "本年支出总额 2575.66 万元，按支出性质区分，基本支出 1961.17 万元，占比 76.14%，"
         "项目支出 614.49 万元，占比 23.86%。" in text
     )
-    assert "公务接待费支出预算 10.00 万元，决算 2.92 万元，完成预算的 29.2%。" in text
+    assert "公务接待费支出预算 10.00 万元，决算 2.92 万元，完成预算的 29.20%。" in text
     assert "2022 年市财政预算安排项目支出 710.12 万元，实际项目支出 614.49 万元。" in text
 
 

@@ -108,7 +108,7 @@ def test_saves_and_downloads_go_on_while_an_official_pdf_renders(
     def save_line(pk: int) -> None:
         with transaction.atomic():  # as a form's save: the write lock from its first statement
             line = ThreePublicLine.objects.get(pk=pk)
-            line.actual += 1
+            line.actual = (line.actual or 0) + 1  # a new report's lines start empty
             line.save()
 
     def download() -> None:

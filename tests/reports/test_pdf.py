@@ -300,7 +300,9 @@ def test_selfeval_table_starts_a_page_as_the_attachment_with_title_unit_and_head
     assert "年初设定目标全年完成情况" in page
     assert "分解目标自评" in page
     assert "一级指标权重二级指标三级指标年度指标值全年完成值自评得分偏差及原因分析" in page
-    assert "投入管理30预算编审管理（3）准确性100%123%1" in page
+    # The seed types 123% for 准确性; the table prints it computed, as the header prints the
+    # same rate: a deliberate difference from the seed (README: the seed's typed values).
+    assert "投入管理30预算编审管理（3）准确性100%123.10%1" in page
 
 
 def test_every_level3_indicator_is_in_the_table(demo_pdf):
@@ -317,6 +319,7 @@ def test_total_row_grade_and_note_close_the_table(demo_pdf):
     assert last_page.endswith(
         "注：上述产出指标和效益指标既可以按照重点任务完成情况分别填列，"
         "也可以依据所有重点任务归纳提炼综合指标。"
+        "全年完成值中“准确性”“公用经费控制率”“‘三公经费’控制率”按本报告收支数据计算。"
     )
 
 

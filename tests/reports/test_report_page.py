@@ -1,12 +1,16 @@
 """The report page: an approved report's document is rendered once, the rest on every request."""
 
+from decimal import Decimal as D
+
 import pytest
 
+from budgets.models import ExpenditureLine
 from departments.models import Department
 from reports import documents
 from reports.models import Report
 from reports.workflow import report_transition
 from tests.steps import approve
+from tests.writes import rows_update
 
 NEW_TEXT = "重新批准后改写的绩效情况说明。"
 
@@ -66,6 +70,26 @@ def test_reopened_changed_and_approved_again_the_page_shows_the_new_text(
     assert NEW_TEXT in page(client_for("clerk"), report)
     approve(report, users)
     assert NEW_TEXT in page(auditor, report)
+
+
+def test_a_figure_changed_after_reopening_shows_in_the_computed_actuals_once_approved_again(
+    approved, users, client_for
+):
+    """The kept document is keyed by the approval: a line changes only while the report is
+    reopened, and approving it again renders it afresh with the new computed 全年完成值."""
+    auditor = client_for("auditor")
+    assert "49.00%" in page(auditor, approved)
+    report_transition(report=approved, user=users["admin"], action="reopen", comment="更正")
+    rows_update(
+        ExpenditureLine.objects.filter(report=approved, nature="public_operating"),
+        actual=D("94.80"),  # less, so that spending stays within income and it may be approved
+    )
+    report = Report.objects.get(pk=approved.pk)
+    approve(report, users)
+
+    shown = page(auditor, report)
+    assert "40.46%" in shown and "122.14%" in shown
+    assert "49.00%" not in shown and "123.10%" not in shown
 
 
 def test_a_department_renamed_after_approval_shows_its_new_name(approved, client_for):

@@ -97,7 +97,7 @@ def test_a_worker_process_renders_the_same_pdf_as_inline(
     assert time.monotonic() - started < 180
 
     assert pdf_pages(worker_path) == pdf_pages(inline_path)
-    assert len(pdf_pages(inline_path)) == 13
+    assert len(pdf_pages(inline_path)) == 14
 
 
 DUMMY_BACKEND = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}

@@ -169,6 +169,7 @@ def test_summary_rows_show_the_suggestion_beside_the_stored_score(demo_report):
             "level3",
             "target",
             "actual",
+            "actual_computed",
             "score",
             "suggested_score",
             "deviation",
@@ -179,7 +180,9 @@ def test_summary_rows_show_the_suggestion_beside_the_stored_score(demo_report):
         "level2_weight": "3.00",
         "level3": "准确性",
         "target": "100%",
-        "actual": "123%",
+        # Computed from the figures, as the table prints it (the seed types 123%).
+        "actual": "123.10%",
+        "actual_computed": "123.10",
         "score": "1.00",
         "suggested_score": "1.00",
         "deviation": "预算编制准确性有待提高。",

@@ -11,10 +11,13 @@ from scoring.rules import (
     DEFAULT_GRADE_BANDS,
     NodeSpec,
     Rate,
+    actual_agrees,
+    actual_rate,
     framework_weight_errors,
     grade_band_errors,
     grade_for,
     parse_measure,
+    rate_text,
     rule_params_errors,
     suggest,
 )
@@ -279,3 +282,69 @@ def test_rule_params_are_checked():
     assert rule_params_errors("nonsense", {})[0].startswith("未知的评分规则")
     assert "figure" in rule_params_errors("control_rate", {"figure": "cars"})[0]
     assert "tiers" in rule_params_errors("budget_accuracy", {"tiers": [[20, 1], [10, 2]]})[0]
+
+
+# --- 全年完成值 computed from the figures, and how a rate prints -------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(D("123.1"), "123.10%"), (D("49"), "49.00%"), (D("29.195"), "29.20%"), (None, "—")],
+)
+def test_a_rate_prints_with_two_places_and_a_percent_sign(value, text):
+    assert rate_text(value) == text
+
+
+@given(st.decimals(min_value=0, max_value=100000, places=2))
+def test_a_rate_printed_agrees_with_itself_and_prints_once_more_the_same(value):
+    assert actual_agrees(rate_text(value), value)
+    assert rate_text(D(rate_text(value).removesuffix("%"))) == rate_text(value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "agrees"),
+    [
+        ("123%", True),
+        ("123.1%", True),
+        ("123.10%", True),
+        (" 123 ％ ", True),
+        ("123", True),
+        ("124%", False),
+        ("123.2%", False),
+        ("≥123%", False),
+        ("较好", False),
+        ("", False),
+    ],
+)
+def test_a_typed_actual_agrees_with_the_computed_one_at_its_own_precision(typed, agrees):
+    assert actual_agrees(typed, D("123.10")) is agrees
+
+
+def test_the_seeds_30_percent_is_not_its_29_20():
+    assert not actual_agrees("30%", RATES["three_public"].pct)
+    assert actual_agrees("49%", RATES["public_operating"].pct)
+
+
+@pytest.mark.parametrize(
+    ("rule", "params", "figure"),
+    [
+        ("budget_accuracy", {"figure": "total"}, "total"),
+        ("execution_rate", {}, "total"),
+        ("control_rate", {}, "three_public"),
+        ("control_rate", {"figure": "public_operating"}, "public_operating"),
+    ],
+)
+def test_every_figure_rule_computes_the_actual_from_its_figure(rule, params, figure):
+    assert actual_rate(rule=rule, params=params, rates=RATES) == RATES[figure]
+
+
+def test_no_actual_is_computed_without_a_figure_rule_or_a_budget():
+    assert actual_rate(rule="ratio_to_target", params={}, rates=RATES) is None
+    assert actual_rate(rule="", params={}, rates=RATES) is None
+    assert actual_rate(rule="execution_rate", params={"figure": "project"}, rates=RATES) is None
+    no_budget = {"three_public": Rate("“三公”经费", D("2"), D("0"))}
+    assert actual_rate(rule="control_rate", params={}, rates=no_budget) is None
+
+
+def test_a_rates_working_shows_the_division():
+    assert RATES["total"].working == "123.10%（2575.66 ÷ 2092.38）"

@@ -26,16 +26,24 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from budgets.calc import Amounts, BudgetFigures, ThreePublicAmounts, ThreePublicItem, money
-from budgets.models import ExpenditureLine, IncomeLine, Project, ThreePublicKind, ThreePublicLine
+from budgets.models import (
+    ExpenditureLine,
+    FundSource,
+    IncomeLine,
+    Project,
+    ThreePublicKind,
+    ThreePublicLine,
+)
+from budgets.writers import lines_create
 from departments.models import Department
 from reports import checks
 from reports.models import NARRATIVE_FIELDS, ApprovedVersion, Report, ReportTransition
 from reports.selectors import ReportData, rates_from_figures, report_summary
-from reports.totals import totals_refresh
 from scoring.core import Group, Row, Scorecard, Section
 from scoring.models import GroupResult, IndicatorResult
 from scoring.selectors import framework_children
 from scoring.services import framework_default
+from scoring.writers import results_create
 
 CODE_PREFIX = "SIM-"
 GENERATOR_USERNAME = "province-generator"
@@ -205,6 +213,7 @@ def _figures(rng: random.Random, size: random.Random, previous: dict[str, Decima
         IncomeLine.Source.GENERAL_BUDGET: general,
         IncomeLine.Source.OTHER: total_actual - general,
     }
+    spending = _by_fund_source(spending, other=total_actual - general)
     three_public = []
     for kind in ThreePublicKind:
         last = previous.get(kind)
@@ -226,10 +235,32 @@ def _figures(rng: random.Random, size: random.Random, previous: dict[str, Decima
         )
     figures = BudgetFigures(
         income_by_source=income,
-        spending={(nature, "fiscal"): amounts for nature, amounts in spending.items()},
+        spending=spending,
         three_public_items=tuple(three_public),
     )
     return figures, spending, income
+
+
+def _by_fund_source(spending: dict[str, Amounts], *, other: Decimal) -> dict:
+    """Spending by (nature, fund source): the money that is not 财政拨款 (``other``, as
+    received) is spent on projects first, then on 公用经费, then on 人员经费; each part's
+    budget in proportion to its share of the nature's spending."""
+    split = {}
+    for nature in (
+        ExpenditureLine.Nature.PROJECT,
+        ExpenditureLine.Nature.PUBLIC_OPERATING,
+        ExpenditureLine.Nature.PERSONNEL,
+    ):
+        amounts = spending[nature]
+        part = min(other, amounts.actual)
+        other -= part
+        if part:
+            budget = money(amounts.budget * part / amounts.actual)
+            split[(nature, FundSource.OTHER)] = Amounts(budget, part)
+            amounts = Amounts(amounts.budget - budget, amounts.actual - part)
+        split[(nature, FundSource.FISCAL)] = amounts
+    order = list(ExpenditureLine.Nature)
+    return dict(sorted(split.items(), key=lambda item: (order.index(item[0][0]), item[0][1])))
 
 
 def _projects(rng: random.Random, total: Amounts) -> list[tuple[Decimal, Decimal]]:
@@ -339,8 +370,20 @@ def province_generate(
             )
             plans.append((report, figures, spending, income, card))
             by_status[status] += 1
-        Report.objects.bulk_create([plan[0] for plan in plans])
+        # Written as drafts, as a clerk's are; then moved to their status as the workflow
+        # moves one (a queryset update), with the transitions logged below.
+        reports = [plan[0] for plan in plans]
+        intended = [report.status for report in reports]
+        for report in reports:
+            report.status = Report.Status.DRAFT
+        Report.objects.bulk_create(reports)
+        for report, status in zip(reports, intended, strict=True):
+            report.status = status
         _write_lines(plans, rng, user)
+        for status in {r.status for r in reports} - {Report.Status.DRAFT}:
+            Report.objects.filter(pk__in=[r.pk for r in reports if r.status == status]).update(
+                status=status
+            )
     return GeneratedProvince(
         year=year,
         departments=counties * departments,
@@ -356,11 +399,12 @@ def _write_lines(plans, rng: random.Random, user) -> None:
     for report, figures, spending, income, card in plans:
         for order, (source, actual) in enumerate(income.items(), start=1):
             incomes.append(IncomeLine(report=report, source=source, actual=actual, order=order))
-        for order, (nature, amounts) in enumerate(spending.items(), start=1):
+        for order, ((nature, fund_source), amounts) in enumerate(spending.items(), start=1):
             spendings.append(
                 ExpenditureLine(
                     report=report,
                     nature=nature,
+                    fund_source=fund_source,
                     budget=amounts.budget,
                     actual=amounts.actual,
                     order=order,
@@ -441,13 +485,10 @@ def _write_lines(plans, rng: random.Random, user) -> None:
             log = _log(report, ReportTransition.Action.APPROVE, Report.Status.SUBMITTED, user)
             transitions.append(log)
             approved.append((report, log, data))
-    IncomeLine.objects.bulk_create(incomes)
-    ExpenditureLine.objects.bulk_create(spendings)
-    ThreePublicLine.objects.bulk_create(three_publics)
-    Project.objects.bulk_create(projects)
-    IndicatorResult.objects.bulk_create(results, batch_size=500)
-    GroupResult.objects.bulk_create(groups)
-    totals_refresh(report.pk for report, *_ in plans)  # bulk_create sends no signals
+    # Test data: written without history rows and per-row validation, for speed.
+    fast = {"user": user, "reason": "生成测试数据", "history": False}
+    lines_create([*incomes, *spendings, *three_publics, *projects], validate=False, **fast)
+    results_create(results, groups, **fast)
     ReportTransition.objects.bulk_create(transitions)
     ApprovedVersion.objects.bulk_create(
         ApprovedVersion(

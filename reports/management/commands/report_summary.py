@@ -52,7 +52,7 @@ def _as_text(s: dict) -> str:
         f"基本支出 {exe['basic_rate_pct']}%，项目支出 {exe['project_rate_pct']}%",
         f"“三公”经费 预算 {three['budget']}，决算 {three['actual']}（{three['rate_pct']}%），"
         f"上年 {three['previous_actual']}，增减 {three['change']}",
-        f"自评得分 {ind['total_score']} / {ind['total_weight']}",
+        f"自评得分 {ind['total_score'] or '未评分'} / {ind['total_weight']}",
     ]
     lines += [f"  {x['name']} {x['score']} / {x['weight']}" for x in ind["level1"]]
     return "\n".join(lines)
