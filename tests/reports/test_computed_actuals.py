@@ -13,7 +13,8 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from budgets.models import ExpenditureLine, ThreePublicLine
+from budgets.models import ExpenditureLine, Project, ThreePublicLine
+from budgets.writers import lines_sync
 from reports.excel.export import selfeval_xlsx
 from reports.pdf import render_report_pdf
 from scoring.models import IndicatorResult
@@ -174,6 +175,33 @@ def test_a_changed_figure_changes_every_computed_actual_and_no_copy_prints_the_o
     copies = {"grid": grid, "page": page, "pdf": pdf, "sheet": sheet_text(sheet)}
     for old in old_values:
         assert [where for where, text in copies.items() if old in text] == [], old
+
+
+def test_a_changed_project_prints_its_new_figures_and_the_totals_check_follows(
+    client_for, demo_report
+):
+    """Projects feed no computed 全年完成值; their figures print in 三（三） of the page and
+    the PDF, and they are held against 项目支出 (710.12 / 614.49)."""
+    projects = [
+        {"name": "人大代表履职保障", "budget": D("500.00"), "actual": D("450.00"), "order": 1},
+        {"name": "人大信息化建设", "budget": D("210.12"), "actual": D("164.49"), "order": 2},
+    ]
+    lines_sync(report=demo_report, model=Project, rows=projects)
+    projects[0]["actual"] = D("480.00")
+    lines_sync(report=demo_report, model=Project, rows=projects)
+
+    clerk = client_for("clerk")
+    editor = html.unescape(clerk.get(f"/reports/{demo_report.pk}/edit/projects/").content.decode())
+    page, pdf = page_html(clerk, demo_report), pdf_text(demo_report)
+    assert re.search(r'name="projects-0-actual"[^>]*value="480.00"', editor)
+    new = "1.人大代表履职保障：预算500.00万元，执行480.00万元，执行率96.00%。"
+    assert new in _squash(page) and new in pdf
+    for old in ("执行450.00万元", "执行率90.00%"):
+        assert old not in _squash(page) and old not in pdf
+    mismatch = (
+        "项目明细合计（预算 710.12、执行 644.49 万元）与项目支出（预算 710.12、执行 614.49 万元）"
+    )
+    assert mismatch in page
 
 
 # --- A typed value other than the computed one ---------------------------------------------
