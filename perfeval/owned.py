@@ -65,7 +65,7 @@ class Changes:
         exclude: Sequence[str] = (),
     ) -> None:
         """Compare a stored row (None: there is none, ``make`` builds it) with ``values``;
-        a row to write is validated like a form."""
+        a row to write is validated like a form's."""
         differing = {
             name: value
             for name, value in values.items()
@@ -76,7 +76,10 @@ class Changes:
         row = row or make()
         for name, value in differing.items():
             setattr(row, name, value)
-        row.full_clean(exclude=exclude, validate_unique=False)
+        # Fields and clean() as a form checks them; the check constraints (amounts and scores
+        # not negative, which the field validators say too) are the database's to enforce:
+        # validating them here costs a query a row.
+        row.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         (self.new if row.pk is None else self.changed).append(row)
         self.fields |= differing.keys()
 

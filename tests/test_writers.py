@@ -120,3 +120,13 @@ def test_a_whole_group_score_is_removed_with_none(demo_report):
     group = GroupResult.objects.filter(report=demo_report).first()
     assert results_write(report=demo_report, groups={group.indicator_id: None})
     assert not GroupResult.objects.filter(pk=group.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_negative_amount_is_refused_like_a_form_refuses_it(demo_report):
+    rows = three_public_rows(demo_report)
+    rows[0]["budget"] = D("-1.00")
+    before = history_count()
+    with pytest.raises(ValidationError, match="不能为负数"):
+        lines_sync(report=demo_report, model=ThreePublicLine, rows=rows)
+    assert history_count() == before
