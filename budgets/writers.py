@@ -18,10 +18,8 @@ from .models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
 
 LINES = OwnedRows(IncomeLine, ExpenditureLine, ThreePublicLine, Project)
 
-# One row, as a form or the admin gives it.
+# One row, or a formset's rows, as a form gives them (the admin calls LINES itself).
 line_save = LINES.save
-line_delete = LINES.delete
-lines_delete = LINES.delete_many
 formset_save = LINES.formset_save
 
 # What makes a line the same line from one write to the next: its kind or its name where

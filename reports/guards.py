@@ -77,8 +77,10 @@ _session: ContextVar[frozenset[int]] = ContextVar("report_editing_session", defa
 @contextmanager
 def editing_session(report_ids) -> Iterator[None]:
     """Lock these reports and refuse unless editable; rows of them saved inside the block
-    are not checked again one by one."""
-    refuse_unless_editable(report_ids)
+    are not checked again one by one, nor are the reports by a block nested in it (their
+    locks are held until the transaction ends)."""
+    if not in_editing_session(report_ids):
+        refuse_unless_editable(report_ids)
     token = _session.set(_session.get() | frozenset(report_ids))
     try:
         yield

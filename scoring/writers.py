@@ -20,11 +20,6 @@ from .models import GroupResult, Indicator, IndicatorResult
 
 RESULTS = OwnedRows(IndicatorResult, GroupResult)
 
-result_save = RESULTS.save
-result_delete = RESULTS.delete
-results_delete = RESULTS.delete_many
-formset_save = RESULTS.formset_save
-
 ROW_FIELDS = tuple(
     field.name
     for field in IndicatorResult._meta.concrete_fields
