@@ -39,22 +39,32 @@ def lines_fill(table: str, lines, name) -> list[LineFill]:
     ]
 
 
-def report_budget_figures(*, report) -> BudgetFigures:
+def report_budget_figures(
+    *, report, income_lines=None, expenditure_lines=None, three_public_lines=None
+) -> BudgetFigures:
     """The report's lines (three queries), summed by the arithmetic in ``calc``.
 
     Summed here rather than in SQL, whose SUM skips an empty amount: a sum with an empty
-    amount in it is not known yet (None), not the sum of the others.
+    amount in it is not known yet (None), not the sum of the others. Lines given (the
+    report's as they once were, from their history: ``reports.changes``) are summed instead
+    of the stored ones.
     """
-    income_lines = list(IncomeLine.objects.filter(report_id=report.pk))
+    if income_lines is None:
+        income_lines = IncomeLine.objects.filter(report_id=report.pk)
+    if expenditure_lines is None:
+        expenditure_lines = ExpenditureLine.objects.filter(report_id=report.pk)
+    if three_public_lines is None:
+        three_public_lines = ThreePublicLine.objects.filter(report_id=report.pk)
+    income_lines = list(income_lines)
     income: dict[str, object] = {}
     for line in income_lines:
         income[line.source] = plus(income.get(line.source, ZERO), line.actual)
-    expenditure_lines = list(ExpenditureLine.objects.filter(report_id=report.pk))
+    expenditure_lines = list(expenditure_lines)
     spending: dict[tuple[str, str], Amounts] = defaultdict(Amounts)
     for line in expenditure_lines:
         key = (line.nature, line.fund_source)
         spending[key] += Amounts(line.budget, line.actual)
-    three_public_lines = list(ThreePublicLine.objects.filter(report_id=report.pk))
+    three_public_lines = list(three_public_lines)
     three_public = tuple(
         ThreePublicItem(
             kind=line.kind,

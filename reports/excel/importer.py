@@ -3,7 +3,8 @@
 ``selfeval_import`` reads the workbook (``read.py``), matches its rows to the report's
 framework by normalised name — or builds a new framework version from the sheet — checks
 weights, scores and figures, and only when nothing is wrong writes results, group scores,
-the 年度总体目标 and the money lines in one transaction.
+the 年度总体目标 and the money lines in one transaction. What it changed (or, in a dry run,
+would change) comes back as a list of values, old → new (``preview.py``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from scoring.services import framework_load
 from scoring.writers import results_reset, results_write
 
 from .measure import size_refusal
+from .preview import ImportChanges, content_changes, content_snapshot
 from .read import (
     WARNING,
     HeaderFigure,
@@ -85,6 +87,15 @@ class SelfevalSheetChoice(SelfevalImportRefused):
         )
 
 
+class SelfevalImportOutdated(Exception):
+    """The report changed since the preview was shown: nothing was written; ``result`` is
+    the import as it now would be (a new preview)."""
+
+    def __init__(self, result: ImportResult):
+        self.result = result
+        super().__init__("报告在预览之后有了改动：请核对重新列出的修改后再确认导入。")
+
+
 @dataclass
 class ImportResult:
     """What an import wrote, and what the clerk should look at."""
@@ -94,12 +105,18 @@ class ImportResult:
     written: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     framework: Framework | None = None  # the framework built with ``new_framework``
+    changes: ImportChanges = field(default_factory=ImportChanges)  # what it wrote, old → new
 
     @property
     def message(self) -> str:
         """The success message, naming the sheet read: 已导入工作表“自评表”：…"""
         done = f"已导入工作表“{self.sheet}”"
         return f"{done}：{'；'.join(self.written)}" if self.written else f"{done}。"
+
+    @property
+    def fingerprint(self) -> str:
+        """Equal for two imports that write exactly the same (``expected`` of the import)."""
+        return self.changes.fingerprint
 
 
 @dataclass
@@ -127,6 +144,7 @@ def selfeval_import(
     user=None,
     filename: str = "",
     dry_run: bool = False,
+    expected: str | None = None,
 ) -> ImportResult:
     """Import a filled 自评表 into ``report``, or raise SelfevalImportRefused listing why not.
 
@@ -139,6 +157,11 @@ def selfeval_import(
     ``filename`` goes into the override reasons the import fills in. ``dry_run`` does
     everything and then rolls it back, so a page can show the warnings (another department's
     sheet, another year) and ask the clerk to confirm before importing for real.
+
+    The result lists each value changed, old → new (``changes``): a dry run is the preview
+    of an import. ``expected`` is the ``fingerprint`` of the preview the user confirmed: if
+    the import would now change anything else (the report was edited since), nothing is
+    written and SelfevalImportOutdated carries the new preview.
     """
     reading = _open_for(report, data, reading, sheet)
     with transaction.atomic():
@@ -151,7 +174,11 @@ def selfeval_import(
             _refuse_unless_editable(locked)
             if user is not None and (refusal := access.write_refusal(user, access.CHANGE, locked)):
                 raise SelfevalImportRefused([Problem(refusal)])
+            before = content_snapshot(locked.pk)
             result = _import(locked, reading, new_framework.strip(), user, filename)
+            result.changes = content_changes(before, content_snapshot(locked.pk))
+            if expected is not None and result.fingerprint != expected:
+                raise SelfevalImportOutdated(result)  # rolls the import back
         if dry_run:
             transaction.set_rollback(True)
     report.refresh_from_db()
@@ -294,7 +321,7 @@ def _import(
     if after.errors:
         result.warnings.append(
             Problem(
-                f"导入完成，但报告还有 {len(after.errors)} 个问题需要在提交前改正"
+                f"导入后报告还有 {len(after.errors)} 个问题需要在提交前改正"
                 f"（如：{after.errors[0].message}）：请在报告编辑页面查看。",
                 severity=WARNING,
             )
@@ -1168,7 +1195,7 @@ def _write_lines(report: Report, plan: _LinesPlan, user, result: ImportResult) -
             lines_sync(report=report, model=model, rows=rows, user=user, reason=IMPORT_REASON)
         result.written.append(
             f"收入 {len(plan.income)} 行、支出 {len(plan.expenditure)} 行、“三公”经费 "
-            f"{len(plan.three_public)} 行（按“收支明细”工作表替换）"
+            f"{len(plan.three_public)} 行（按“收支明细”工作表核对，只改动不同的行）"
         )
         return
     lines_create(
@@ -1214,6 +1241,7 @@ def _fill_override_reasons(report: Report, plans: list[_GroupPlan], user, filena
 __all__ = [
     "MAX_BYTES",
     "ImportResult",
+    "SelfevalImportOutdated",
     "SelfevalImportRefused",
     "SelfevalSheetChoice",
     "selfeval_identity_check",

@@ -25,8 +25,10 @@ def selfeval_upload(request, *, report, form_class, template: str, context: dict
 
     Two questions may come before the import: which sheet, when several could be the
     自评表 (the user picks one from a list), and whether to go on, when the sheet is printed
-    for another department or year. Meanwhile the file waits in storage with what was asked
-    and answered, under a signed ``pending`` token, so it need not be chosen again.
+    for another department or year. Then the page lists what the import would change, old →
+    new, and writes it only when the user confirms that list (a file that changes nothing
+    writes nothing). Meanwhile the file waits in storage with what was asked and answered,
+    under a signed ``pending`` token, so it need not be chosen again.
     """
     if request.method == "POST" and request.POST.get("pending"):
         return _pending_answer(request, report, form_class(), template, context, done_url)
@@ -53,6 +55,10 @@ def _pending_answer(request, report, form, template, context, done_url):
     if not isinstance(held, dict) or held.get("report") != report.pk:
         messages.error(request, "确认不属于这份报告：请重新选择文件上传。")
         return redirect(request.path)
+    if "cancel" in request.POST:
+        default_storage.delete(held["file"])
+        messages.info(request, "已取消导入，没有保存任何内容。")
+        return redirect(request.path)
     page = (form, template, context)
     choices = held.get("choices") or []
     if choices:
@@ -76,6 +82,8 @@ def _pending_answer(request, report, form, template, context, done_url):
         messages.error(request, "确认已使用或已过期：请重新选择文件上传。")
         return redirect(request.path)
     default_storage.delete(held["file"])
+    if held.get("preview"):
+        return _confirmed_import(request, report, data, held, page, done_url)
     # A confirmation has been asked after the sheet was known; a chosen sheet has not yet
     # been checked for its department and year.
     confirmed = not choices
@@ -83,7 +91,7 @@ def _pending_answer(request, report, form, template, context, done_url):
 
 
 def _checked_import(request, report, data: bytes, held: dict, page, done_url, *, confirmed=False):
-    """Read ``data``; ask which sheet or whether to go on if need be; else import it."""
+    """Read ``data``; ask which sheet or whether to go on if need be; else show the preview."""
     form, template, context = page
     try:
         # Read once per request: the checks and the import share the reading.
@@ -114,7 +122,62 @@ def _checked_import(request, report, data: bytes, held: dict, page, done_url, *,
             template,
             {**_held_context(context, form, held, pending), "confirm": warnings},
         )
-    return _selfeval_import(request, report, reading, held, page, done_url)
+    held = {**held, "choices": [], "sheet": reading.sheet}
+    try:
+        result = _import(request, report, reading, held, dry_run=True)
+    except importer.SelfevalImportRefused as refused:
+        return render(request, template, {**context, "form": form, "problems": refused.problems})
+    return _preview(request, report, data, held, page, result)
+
+
+def _preview(request, report, data: bytes, held: dict, page, result, *, outdated=False):
+    """List what the import would change and hold the file for the confirmation; or say
+    that it would change nothing, holding nothing."""
+    form, template, context = page
+    if not result.changes:
+        return render(
+            request,
+            template,
+            {**context, "form": form, "unchanged": True, "filename": held.get("filename", "")},
+        )
+    held = {**held, "preview": result.fingerprint}
+    pending = _hold(report, data, held)
+    return render(
+        request,
+        template,
+        {
+            **_held_context(context, form, held, pending),
+            "preview": result,
+            "outdated": outdated,
+        },
+    )
+
+
+def _confirmed_import(request, report, data: bytes, held: dict, page, done_url):
+    """Import the file whose preview the user confirmed, if it still writes what was shown."""
+    form, template, context = page
+    try:
+        reading = importer.selfeval_reading(data, year=report.year, sheet=held.get("sheet", ""))
+        result = _import(request, report, reading, held, expected=held["preview"])
+    except importer.SelfevalImportOutdated as outdated:
+        return _preview(request, report, data, held, page, outdated.result, outdated=True)
+    except importer.SelfevalImportRefused as refused:
+        return render(request, template, {**context, "form": form, "problems": refused.problems})
+    messages.success(request, f"{result.message.rstrip('。')}；共修改 {result.changes.count} 项。")
+    for warning in result.warnings:
+        messages.warning(request, str(warning))
+    return redirect(done_url)
+
+
+def _import(request, report, reading, held: dict, **options):
+    return importer.selfeval_import(
+        report=report,
+        reading=reading,
+        new_framework=held.get("new_framework") or "",
+        user=request.user,
+        filename=held.get("filename") or "",
+        **options,
+    )
 
 
 def _hold(report, data: bytes, held: dict) -> str:
@@ -152,25 +215,6 @@ def pending_prune() -> int:
             default_storage.delete(path)
             deleted += 1
     return deleted
-
-
-def _selfeval_import(request, report, reading, held: dict, page, done_url):
-    """Import the sheet read; the success message names it."""
-    try:
-        result = importer.selfeval_import(
-            report=report,
-            reading=reading,
-            new_framework=held.get("new_framework") or "",
-            user=request.user,
-            filename=held.get("filename") or "",
-        )
-    except importer.SelfevalImportRefused as refused:
-        form, template, context = page
-        return render(request, template, {**context, "form": form, "problems": refused.problems})
-    messages.success(request, result.message)
-    for warning in result.warnings:
-        messages.warning(request, str(warning))
-    return redirect(done_url)
 
 
 def report_import(request, pk: int):

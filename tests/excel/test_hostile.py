@@ -284,10 +284,15 @@ def test_the_upload_page_reads_the_workbook_once(client_for, demo_report, monkey
     data = selfeval_xlsx(report=demo_report)
     _scores_cleared(demo_report)
 
-    response = _post(client_for("clerk"), demo_report, data)
+    clerk = client_for("clerk")
+    preview = _post(clerk, demo_report, data)
+    assert preview.status_code == 200 and 'id="import-preview"' in preview.content.decode()
+    assert len(reads) == 1
+    pending = preview.content.decode().split('name="pending" value="', 1)[1].split('"', 1)[0]
+    response = clerk.post(f"/reports/{demo_report.pk}/import/", {"pending": pending, "apply": "1"})
 
     assert response.status_code == 302
-    assert len(reads) == 1
+    assert len(reads) == 2  # once for the preview, once for the import confirmed
     assert _total(demo_report) == D("99")
 
 

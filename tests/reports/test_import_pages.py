@@ -37,6 +37,13 @@ def pending_of(html: str) -> str:
     return html.split('name="pending" value="', 1)[1].split('"', 1)[0]
 
 
+def confirmed(user: Client, url: str, page):
+    """Confirm the import whose changes ``page`` lists (the preview's 确认导入)."""
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="import-preview"' in html
+    return user.post(url, {"pending": pending_of(html), "apply": "1"})
+
+
 def admin_url(report) -> str:
     return f"/admin/reports/report/{report.pk}/selfeval/"
 
@@ -56,8 +63,10 @@ def test_the_clerk_imports_last_years_sheet_after_confirming_the_year(client_for
     assert 'id="import-confirm"' in html
     assert "2022 年，与导入的报告年度 2023 年不同" in html
     assert report_data(report=new).scorecard.total_score == 0  # nothing yet
-    pending = html.split('name="pending" value="', 1)[1].split('"', 1)[0]
-    done = clerk.post(import_url(new), {"pending": pending, "filename": "自评表.xlsx"})
+    preview = clerk.post(import_url(new), {"pending": pending_of(html)})
+    assert "将修改" in preview.content.decode()
+    assert report_data(report=new).scorecard.total_score == 0  # still nothing
+    done = confirmed(clerk, import_url(new), preview)
     assert done.status_code == 302
     assert done.headers["Location"] == f"/reports/{new.pk}/edit/scores/"
     card = report_data(report=new).scorecard
@@ -66,10 +75,12 @@ def test_the_clerk_imports_last_years_sheet_after_confirming_the_year(client_for
     assert "已导入工作表“自评表”：三级指标" in followed
 
 
-def test_a_sheet_for_the_same_report_imports_at_once(client_for, demo_report):
+def test_a_sheet_for_the_same_report_imports_once_its_preview_is_confirmed(client_for, demo_report):
     data = selfeval_xlsx(report=demo_report)
     IndicatorResult.objects.filter(report=demo_report).update(score=None)
-    response = client_for("clerk").post(import_url(demo_report), {"file": upload(data)})
+    clerk = client_for("clerk")
+    preview = clerk.post(import_url(demo_report), {"file": upload(data)})
+    response = confirmed(clerk, import_url(demo_report), preview)
     assert response.status_code == 302
     assert report_data(report=demo_report).scorecard.total_score == D("99")
 
@@ -116,7 +127,8 @@ def test_the_admin_page_exports_and_imports(client_for, demo_report):
     assert "按表中的指标新建指标体系" in page
     data = selfeval_xlsx(report=demo_report)
     IndicatorResult.objects.filter(report=demo_report).update(score=None)
-    response = admin.post(url, {"file": upload(data), "new_framework": ""})
+    preview = admin.post(url, {"file": upload(data), "new_framework": ""})
+    response = confirmed(admin, url, preview)
     assert response.status_code == 302
     assert response.headers["Location"] == f"/admin/reports/report/{demo_report.pk}/change/"
     assert report_data(report=demo_report).scorecard.total_score == D("99")
@@ -144,8 +156,9 @@ def test_a_confirmation_used_twice_is_refused_with_what_to_do(client_for, demo_r
     new = next_year(demo_report)
     clerk = client_for("clerk")
     page = clerk.post(import_url(new), {"file": upload(selfeval_xlsx(report=demo_report))})
-    pending = page.content.decode().split('name="pending" value="', 1)[1].split('"', 1)[0]
-    assert clerk.post(import_url(new), {"pending": pending}).status_code == 302
+    pending = pending_of(page.content.decode())
+    preview = clerk.post(import_url(new), {"pending": pending})
+    assert confirmed(clerk, import_url(new), preview).status_code == 302
 
     again = clerk.post(import_url(new), {"pending": pending})
 
@@ -196,9 +209,10 @@ def test_a_draft_and_a_final_ask_which_sheet_and_the_final_chosen_imports(
     assert '<option value="自评表（初稿）">' in html and '<option value="自评表（定稿）">' in html
     assert report_data(report=demo_report).scorecard.total_score == cleared  # nothing yet
 
-    done_page = user.post(
-        url(demo_report), {"pending": pending_of(html), "sheet": "自评表（定稿）"}
-    )
+    preview = user.post(url(demo_report), {"pending": pending_of(html), "sheet": "自评表（定稿）"})
+    assert "（工作表“自评表（定稿）”）将修改" in preview.content.decode()
+    assert report_data(report=demo_report).scorecard.total_score == cleared  # nothing yet
+    done_page = confirmed(user, url(demo_report), preview)
 
     assert done_page.status_code == 302
     assert done_page.headers["Location"] == done(demo_report)
@@ -220,7 +234,7 @@ def test_a_sheet_not_offered_is_asked_for_again_and_the_file_still_waits(client_
     assert 'id="import-choose"' in html and "请选择要导入的工作表。" in html
     assert report_data(report=demo_report).scorecard.total_score == cleared
     chosen = clerk.post(import_url(demo_report), {"pending": pending, "sheet": "自评表（初稿）"})
-    assert chosen.status_code == 302
+    assert confirmed(clerk, import_url(demo_report), chosen).status_code == 302
     assert report_data(report=demo_report).scorecard.total_score == D("97")
 
 
@@ -239,7 +253,8 @@ def test_a_sheet_chosen_for_another_year_is_then_confirmed_and_imports(client_fo
     assert "（工作表“自评表（定稿）”）看起来不是本报告的自评表" in html
     assert "2022 年，与导入的报告年度 2023 年不同" in html
     assert report_data(report=new).scorecard.total_score == 0
-    done = clerk.post(import_url(new), {"pending": pending_of(html)})
+    preview = clerk.post(import_url(new), {"pending": pending_of(html)})
+    done = confirmed(clerk, import_url(new), preview)
     assert done.status_code == 302
     assert report_data(report=new).scorecard.total_score == D("99")
     assert "已导入工作表“自评表（定稿）”" in clerk.get(done.headers["Location"]).content.decode()
