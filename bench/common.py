@@ -136,6 +136,33 @@ def demo_database() -> Path:
     return cached_database("demo", demo_sources(), build)
 
 
+def demo_copy(demo, *, year: int, text: Callable[[str], str] = lambda value: value):
+    """The demo report copied to ``year`` of its department: figures, scores and text (each
+    narrative field through ``text``), as a draft."""
+    from budgets.models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
+    from budgets.writers import lines_create
+    from reports.guards import REPORT_OWNED
+    from reports.models import NARRATIVE_FIELDS, Report
+    from scoring.models import GroupResult, IndicatorResult
+    from scoring.writers import results_create
+
+    report = Report.objects.create(
+        department=demo.department,
+        year=year,
+        framework=demo.framework,
+        report_date=demo.report_date,
+        **{field: text(getattr(demo, field)) for field in NARRATIVE_FIELDS},
+    )
+    copies = {model: list(model.objects.filter(report=demo)) for model in REPORT_OWNED}
+    for row in (row for rows in copies.values() for row in rows):
+        row.pk, row.report = None, report
+    lines_create(
+        [*copies[IncomeLine], *copies[ExpenditureLine], *copies[ThreePublicLine], *copies[Project]]
+    )
+    results_create(copies[IndicatorResult], copies[GroupResult])
+    return report
+
+
 def database_copy(source: Path, directory: Path) -> Path:
     """A throwaway copy of a cached database in ``directory``."""
     target = directory / "db.sqlite3"

@@ -39,32 +39,13 @@ def padded_copy(demo, *, year: int):
     """The demo copied to ``year``, every narrative field at its limit, approved, no PDF yet."""
     from django.test.utils import override_settings
 
-    from budgets.models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
-    from budgets.writers import lines_create
     from perfeval.limits import NARRATIVE_MAX_CHARS
-    from reports.guards import REPORT_OWNED
-    from reports.models import NARRATIVE_FIELDS, Report
-    from scoring.models import GroupResult, IndicatorResult
-    from scoring.writers import results_create
 
     def at_limit(text: str) -> str:
         text = text or "部门整体支出绩效自评情况。"
         return (text * (NARRATIVE_MAX_CHARS // len(text) + 1))[:NARRATIVE_MAX_CHARS]
 
-    report = Report.objects.create(
-        department=demo.department,
-        year=year,
-        framework=demo.framework,
-        report_date=demo.report_date,
-        **{field: at_limit(getattr(demo, field)) for field in NARRATIVE_FIELDS},
-    )
-    copies = {model: list(model.objects.filter(report=demo)) for model in REPORT_OWNED}
-    for row in (row for rows in copies.values() for row in rows):
-        row.pk, row.report = None, report
-    lines_create(
-        [*copies[IncomeLine], *copies[ExpenditureLine], *copies[ThreePublicLine], *copies[Project]]
-    )
-    results_create(copies[IndicatorResult], copies[GroupResult])
+    report = common.demo_copy(demo, year=year, text=at_limit)
     with override_settings(TASKS=DUMMY_TASKS):  # rendered by the benchmark, not on approval
         report_approve(report)
     return report.approved_versions.get()

@@ -206,7 +206,12 @@ def page_count(pdf: bytes) -> int:
 
 
 def cold_seconds(env: dict[str, str], output: Path) -> float:
-    """``manage.py export_pdf`` of the demo, from process start to exit."""
+    """``manage.py export_pdf`` of the demo, from process start to exit.
+
+    Each run with storage of its own: a preview kept by the run before would be read back,
+    not rendered (reports.archive.preview_pdf).
+    """
+    env = {**env, "PERFEVAL_MEDIA_ROOT": str(output.with_suffix(".media"))}
     started = time.perf_counter()
     subprocess.run(
         [

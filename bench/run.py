@@ -1,6 +1,7 @@
 """``make bench``: every benchmark in its own process, one JSON object on stdout with the goals.
 
-``python -m bench.run [pdf web xlsx province hostile concurrency]`` runs the named areas only.
+``python -m bench.run [pdf web xlsx province hostile concurrency review]`` runs the named areas
+only.
 Progress goes to stderr; the exit status is 1 when an area failed (its figures are then missing).
 """
 
@@ -17,9 +18,10 @@ import time
 
 from bench import common
 
-AREAS = ("pdf", "web", "xlsx", "province", "hostile", "concurrency")
+AREAS = ("pdf", "web", "xlsx", "province", "hostile", "concurrency", "review")
 
-# Issue 9's goals: (figure, comparison, limit), measured on the machine the run is on.
+# Issue 9's and issue 16's goals: (figure, comparison, limit), measured on the machine the run
+# is on.
 GOALS = (
     ("pdf_vs_bare_weasyprint", "<=", 1.2),
     ("pdf_warm_s", "<=", 0.6),
@@ -33,6 +35,8 @@ GOALS = (
     ("writes_blocked_max_s", "<=", 1),
     ("xlsx_hostile_max_s", "<=", 5),
     ("xlsx_hostile_max_rss_mb", "<=", 300),
+    ("approve_response_s", "<=", 0.3),
+    ("preview_repeat_s", "<=", 0.1),
 )
 COMPARE = {"<=": operator.le, ">=": operator.ge}
 

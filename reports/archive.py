@@ -7,17 +7,24 @@ and the record of every download.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from zipstream import ZipStream
 
 from perfeval.backup import database_snapshot
+from scoring.models import GradeBand, Indicator
 
+from .excel.export import selfeval_xlsx
+from .guards import REPORT_OWNED
 from .models import ApprovedVersion, Download, OfficialPdf, Report
 from .pdf import render_report_pdf
 
@@ -177,9 +184,120 @@ def _one_snapshot():
     return database_snapshot()
 
 
+def official_pdf_ready(*, report: Report) -> bool:
+    """Whether the report is approved and its current version's official PDF stored yet."""
+    return (
+        report.status == Report.Status.APPROVED
+        and OfficialPdf.objects.filter(
+            version=ApprovedVersion.objects.filter(report_id=report.pk)
+            .order_by("-number")
+            .values("pk")[:1]
+        ).exists()
+    )
+
+
+# Previews: kept until the report changes
+
+PREVIEWS = "previews"
+# The code and templates that shape a preview: a new release or an edited template makes
+# new previews.
+PREVIEW_CODE = ("reports", "scoring", "budgets")
+PREVIEW_TEMPLATES = ("reports/pdf/*", "reports/_selfeval*.html")
+
+
 def preview_pdf(*, report: Report) -> bytes:
-    """A report not yet approved, as it would print, with its status across every page."""
-    return render_report_pdf(report=report, watermark=report.get_status_display())
+    """A report not yet approved, as it would print, with its status across every page.
+
+    Rendering takes one to two seconds; a preview is therefore kept in storage under the
+    digest of everything it is made of (``preview_digest``), and a repeated preview of an
+    unchanged report is read back. Only a report's newest preview is kept. The digest and the
+    render read one snapshot of the database, so a preview is never stored under the digest
+    of content it was not made from.
+    """
+    with _one_snapshot():
+        # The whole report, as it stands in this snapshot (callers may hold an older copy).
+        report = Report.objects.select_related("department", "framework").get(pk=report.pk)
+        name = f"{PREVIEWS}/{report.pk}/{preview_digest(report=report)}.pdf"
+        if default_storage.exists(name):
+            with default_storage.open(name, "rb") as f:
+                return f.read()
+        data = render_report_pdf(report=report, watermark=report.get_status_display())
+    _preview_store(report=report, name=name, data=data)
+    return data
+
+
+def preview_digest(*, report: Report) -> str:
+    """A hash of everything a preview is made of: the report's row, its department's and its
+    framework's, its lines and results, the framework's indicators and grades, the watermark,
+    and the code and templates that render it.
+
+    Any write to any of them changes it, whichever writer made it; reading the rows takes a
+    few milliseconds, against one to two seconds for the render.
+    """
+    digest = hashlib.sha256()
+    digest.update(_preview_code_digest().encode())
+    digest.update(_preview_templates_digest())
+    digest.update(report.get_status_display().encode())
+    for row in (report, report.department, report.framework):
+        digest.update(_row_repr(row).encode())
+    for model in REPORT_OWNED:
+        rows = model.objects.filter(report_id=report.pk).order_by("pk").values_list()
+        digest.update(f"{model._meta.label}{list(rows)!r}".encode())
+    for model in (Indicator, GradeBand):
+        rows = model.objects.filter(framework_id=report.framework_id).order_by("pk").values_list()
+        digest.update(f"{model._meta.label}{list(rows)!r}".encode())
+    return digest.hexdigest()
+
+
+def _row_repr(row) -> str:
+    """A row's stored values, but for when it was saved (which a save changes, whatever it
+    changes)."""
+    values = [
+        (field.attname, getattr(row, field.attname))
+        for field in row._meta.concrete_fields
+        if not (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+    ]
+    return f"{row._meta.label}{values!r}"
+
+
+@functools.cache
+def _preview_code_digest() -> str:
+    """The code that renders previews, as this process runs it (read once per process)."""
+    import django
+    import weasyprint
+
+    digest = hashlib.sha256(f"{django.__version__} {weasyprint.__version__}".encode())
+    root = Path(settings.BASE_DIR)
+    for package in PREVIEW_CODE:
+        for path in sorted((root / package).glob("**/*.py")):
+            if "migrations" not in path.parts and "management" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _preview_templates_digest() -> bytes:
+    """The print templates, read on every preview: a development server does not restart
+    when one is edited."""
+    digest = hashlib.sha256()
+    root = Path(settings.BASE_DIR) / "templates"
+    for pattern in PREVIEW_TEMPLATES:
+        for path in sorted(root.glob(pattern)):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.digest()
+
+
+def _preview_store(*, report: Report, name: str, data: bytes) -> None:
+    """Store a preview under its name, and delete the report's older ones."""
+    if not default_storage.exists(name):
+        stored = default_storage.save(name, ContentFile(data))
+        if stored != name:  # another request stored the same preview meanwhile
+            default_storage.delete(stored)
+    folder = f"{PREVIEWS}/{report.pk}"
+    for other in default_storage.listdir(folder)[1]:
+        if f"{folder}/{other}" != name:
+            default_storage.delete(f"{folder}/{other}")
 
 
 def download_record(
@@ -242,11 +360,12 @@ def versions_without_pdf(versions: QuerySet[ApprovedVersion]) -> QuerySet[Approv
 
 @dataclass(frozen=True)
 class Bundle:
-    """A ZIP about to be streamed: its chunks, its exact size, the PDFs in it."""
+    """A ZIP about to be streamed: its chunks, its exact size if known, the files in it."""
 
     chunks: Iterable[bytes]
-    size: int
+    size: int | None
     pdfs: list[OfficialPdf]
+    sheets: list[Report]  # the reports whose 自评表 .xlsx it holds
 
 
 def _file_chunks(pdf: OfficialPdf) -> Iterator[bytes]:
@@ -255,36 +374,76 @@ def _file_chunks(pdf: OfficialPdf) -> Iterator[bytes]:
             yield chunk
 
 
-def zip_bundle(versions: Iterable[ApprovedVersion]) -> Bundle:
-    """One ZIP of the stored PDFs, each read from storage only as the stream reaches it.
+def xlsx_filename(report: Report) -> str:
+    return f"{report.department.name}{report.year}年部门整体支出绩效自评表.xlsx"
 
-    PDFs are stored, not compressed again (they already are), so the size is known up front
-    and the browser can show the download's progress. ``SHA256SUMS.txt`` lists every file's
-    hash in the format ``sha256sum -c`` reads.
+
+def zip_bundle(versions: Iterable[ApprovedVersion], *, with_xlsx: bool = False) -> Bundle:
+    """One ZIP of the stored PDFs, each read from storage only as the stream reaches it;
+    ``with_xlsx``: each report's 自评表 .xlsx beside its PDF.
+
+    Files are stored, not compressed again (they already are). Without sheets the size is
+    known up front and the browser can show the download's progress; a sheet is made only
+    as the stream reaches it (some 0.1 s each), so that a large ZIP starts at once, and its
+    size is then not known. ``SHA256SUMS.txt`` lists every file's hash in the format
+    ``sha256sum -c`` reads.
     """
-    stream = ZipStream(sized=True)
-    pdfs, sums, names = [], [], set()
+    stream = ZipStream(sized=not with_xlsx)
+    pdfs, sheets, sums, names = [], [], [], set()
+
+    def unique(name: str, version: ApprovedVersion) -> str:
+        # The same department and year twice cannot happen, but stay safe.
+        if name in names:
+            stem, dot, suffix = name.rpartition(".")
+            name = f"{stem}-{version.pk}{dot}{suffix}"
+        names.add(name)
+        return name
+
     for version in versions:
         pdf = version.pdf
-        name = report_filename(version.report)
-        if name in names:  # the same department and year twice cannot happen, but stay safe
-            name = report_filename(version.report, suffix=f"-{version.pk}")
-        names.add(name)
+        name = unique(report_filename(version.report), version)
         stream.add(_file_chunks(pdf), name, size=pdf.size)
         sums.append(f"{pdf.sha256}  {name}\n")
         pdfs.append(pdf)
-    stream.add("".join(sums).encode(), "SHA256SUMS.txt")
-    return Bundle(chunks=stream, size=len(stream), pdfs=pdfs)
+        if with_xlsx:
+            sheet = unique(xlsx_filename(version.report), version)
+            stream.add(_sheet_chunks(version.report, sheet, sums), sheet)
+            sheets.append(version.report)
+
+    def sums_chunks() -> Iterator[bytes]:
+        yield "".join(sums).encode()  # when the stream reaches it: after every sheet's hash
+
+    if with_xlsx:
+        stream.add(sums_chunks(), "SHA256SUMS.txt")
+    else:
+        stream.add("".join(sums).encode(), "SHA256SUMS.txt")
+    return Bundle(
+        chunks=stream, size=len(stream) if stream.sized else None, pdfs=pdfs, sheets=sheets
+    )
+
+
+def _sheet_chunks(report: Report, name: str, sums: list[str]) -> Iterator[bytes]:
+    data = selfeval_xlsx(report=report)
+    sums.append(f"{sha256_hex(data)}  {name}\n")
+    yield data
 
 
 def zip_downloads_record(*, user, bundle: Bundle) -> None:
     Download.objects.bulk_create(
-        Download(
-            user=user,
-            report=pdf.version.report,
-            version=pdf.version,
-            kind=Download.Kind.ZIP,
-            sha256=pdf.sha256,
-        )
-        for pdf in bundle.pdfs
+        [
+            *(
+                Download(
+                    user=user,
+                    report=pdf.version.report,
+                    version=pdf.version,
+                    kind=Download.Kind.ZIP,
+                    sha256=pdf.sha256,
+                )
+                for pdf in bundle.pdfs
+            ),
+            *(
+                Download(user=user, report=report, kind=Download.Kind.XLSX)
+                for report in bundle.sheets
+            ),
+        ]
     )

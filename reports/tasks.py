@@ -1,8 +1,11 @@
 """Background work: rendering official PDFs, so that no request waits for WeasyPrint.
 
-Enqueued through Django's tasks API (the django-tasks backport on Django 5.2). With the
-inline backend (the default) a task runs as it is enqueued; with the database backend a
-``db_worker`` process runs it and pages poll for the result.
+Enqueued through Django's tasks API (the django-tasks backport on Django 5.2) once the
+enqueuing transaction has committed. With the thread backend (the default) a thread of the same
+process runs the task after the request; with the inline backend it runs as it is enqueued;
+with the database backend a ``db_worker`` process runs it. Pages show 正在生成 until the PDF is
+stored, and every request for a PDF that is still missing enqueues it again: a task lost with
+its process (or failed, and logged) is run again when someone asks for it.
 """
 
 import logging
@@ -11,6 +14,8 @@ from django.db import transaction
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task, task_backends
 from django_tasks.backends.immediate import ImmediateBackend
 
+from perfeval.background import ThreadBackend
+
 from . import archive
 from .models import ApprovedVersion
 
@@ -18,8 +23,9 @@ logger = logging.getLogger(__name__)
 
 
 def runs_inline() -> bool:
-    """Whether enqueued tasks run at once, in the enqueuing process."""
-    return isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], ImmediateBackend)
+    """Whether enqueued tasks run at once, in the enqueuing request."""
+    backend = task_backends[DEFAULT_TASK_BACKEND_ALIAS]
+    return isinstance(backend, ImmediateBackend) and not isinstance(backend, ThreadBackend)
 
 
 @task()

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     # Below authentication, to know who is signed in; above the rest, to see their responses.
     "perfeval.middleware.PrivatePagesMiddleware",
     "perfeval.middleware.SessionRefreshMiddleware",
+    "perfeval.signin.SignedInCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -243,13 +244,16 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # Background work (PDF rendering, ZIPs): Django's tasks API through the django-tasks backport.
-# The embedded default runs each task inline when it is enqueued; PERFEVAL_TASKS=database
-# queues tasks in the database for `manage.py db_worker` processes (docs/deploy.md).
+# The embedded default runs each task in a background thread of the process that enqueued it,
+# once the request's transaction has committed (perfeval/background.py); "inline" runs it in
+# the request; PERFEVAL_TASKS=database queues tasks in the database for `manage.py db_worker`
+# processes (docs/deploy.md).
 TASK_BACKENDS = {
+    "thread": "perfeval.background.ThreadBackend",
     "inline": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
 }
-_tasks = os.environ.get("PERFEVAL_TASKS", "inline")
+_tasks = os.environ.get("PERFEVAL_TASKS", "thread")
 if _tasks not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"PERFEVAL_TASKS must be one of {', '.join(TASK_BACKENDS)}.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[_tasks]}}

@@ -21,6 +21,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
         "PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL;"
     )
 
+# Tasks run as they are enqueued, in the test's own transaction, unless PERFEVAL_TASKS says
+# otherwise (a worker process a test starts): tests of the background thread choose it.
+if "PERFEVAL_TASKS" not in os.environ:
+    TASKS = {"default": {"BACKEND": TASK_BACKENDS["inline"]}}  # noqa: F405
+
 # Static files from the source tree (base's plain storage, no collectstatic), even when a
 # `make serve` has left an older collected copy in STATIC_ROOT.
 WHITENOISE_AUTOREFRESH = True

@@ -32,6 +32,8 @@ ARCHIVE_PAGE_SIZE = 50
 # a larger one shows a progress page that renders them a few at a time first.
 RENDER_INLINE_AT_MOST = 3
 RENDER_PER_STEP = 2
+# How often the ZIP's progress page asks while tasks render the PDFs.
+PREPARE_RETRY_MS = 1000
 NO_LONGER_APPROVED = "该报告已被重新打开，不再是已批准状态，没有正式 PDF：请待再次批准后下载。"
 
 
@@ -143,13 +145,14 @@ def archive_zip(request):
     if _render(archive.versions_without_pdf(versions)):
         # A report was reopened while it rendered (or approved again): decide afresh.
         return archive_zip(request)
-    bundle = archive.zip_bundle(versions.select_related("pdf"))
+    with_xlsx = request.POST.get("xlsx") == "1"
+    bundle = archive.zip_bundle(versions.select_related("pdf"), with_xlsx=with_xlsx)
     archive.zip_downloads_record(user=request.user, bundle=bundle)
     response = StreamingHttpResponse(bundle.chunks, content_type="application/zip")
-    response["Content-Length"] = str(bundle.size)
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"已批准自评报告-{len(bundle.pdfs)}份.zip"
-    )
+    if bundle.size is not None:
+        response["Content-Length"] = str(bundle.size)
+    name = f"已批准自评报告-{len(bundle.pdfs)}份{'（含自评表）' if with_xlsx else ''}.zip"
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 
@@ -157,13 +160,19 @@ def archive_zip(request):
 def archive_prepare(request):
     """How far the selection's PDFs are; the progress page calls this until none is missing.
 
-    Without a worker, each call renders a few itself.
+    Inline, each call renders a few itself and the page may ask again at once; otherwise a
+    task renders them, and the page asks again after ``retry_ms``.
     """
     _, versions = _archive_selection(request, request.POST)
-    if tasks.runs_inline():
+    inline = tasks.runs_inline()
+    if inline:
         _render(archive.versions_without_pdf(versions)[:RENDER_PER_STEP])
     return JsonResponse(
-        {"total": versions.count(), "missing": archive.versions_without_pdf(versions).count()}
+        {
+            "total": versions.count(),
+            "missing": archive.versions_without_pdf(versions).count(),
+            "retry_ms": 0 if inline else PREPARE_RETRY_MS,
+        }
     )
 
 
@@ -183,8 +192,7 @@ def report_pdf_status(request, pk: int):
     report = report_for(request.user, pk)
     if not access.may(request.user, access.DOWNLOAD, report):
         raise PermissionDenied("您无权下载该报告。")
-    version = archive.current_version(report)
-    return JsonResponse({"ready": hasattr(version, "pdf")})
+    return JsonResponse({"ready": archive.official_pdf_ready(report=report)})
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -195,7 +203,7 @@ def report_xlsx(request, pk: int):
     report = report_for(request.user, pk)
     data = selfeval_xlsx(report=report)
     archive.download_record(user=request.user, report=report, kind=Download.Kind.XLSX)
-    name = f"{report.department.name}{report.year}年部门整体支出绩效自评表.xlsx"
+    name = archive.xlsx_filename(report)
     return HttpResponse(
         data,
         content_type=XLSX_TYPE,

@@ -41,7 +41,7 @@
       .then(function (state) {
         show(Math.max(0, total - state.missing));
         if (state.missing > 0) {
-          step();
+          window.setTimeout(step, state.retry_ms || 0); // a task renders them: ask again later
         } else {
           status.textContent = "全部生成，下载开始。";
           button.disabled = false;

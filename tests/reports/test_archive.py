@@ -5,6 +5,7 @@ import io
 import subprocess
 import zipfile
 from decimal import Decimal as D
+from urllib.parse import quote
 
 import pytest
 from django.core.files.storage import default_storage
@@ -292,7 +293,8 @@ def test_the_list_shows_approved_reports_with_score_grade_and_hash(two_approved,
     assert "浏阳市人大常委会机关" in page and "浏阳市财政局" in page
     assert page.count(">99<") == 2
     assert OfficialPdf.objects.get().sha256 in page
-    assert "首次下载时生成" in page
+    assert page.count("正式 PDF 正在生成") == 1  # the other one's, not downloaded yet
+    assert 'name="xlsx" value="1"' in page  # the ZIP may hold the sheets too
 
 
 @pytest.mark.parametrize(
@@ -451,9 +453,87 @@ def test_a_large_selection_shows_progress_while_its_pdfs_are_made(
     html = page.content.decode()
     assert "正在准备 2 份报告的 ZIP" in html
     assert 'id="prepare-progress"' in html
-    assert auditor.post("/approved/prepare/", form).json() == {"total": 2, "missing": 1}
-    assert auditor.post("/approved/prepare/", form).json() == {"total": 2, "missing": 0}
+    assert auditor.post("/approved/prepare/", form).json() == {
+        "total": 2,
+        "missing": 1,
+        "retry_ms": 0,
+    }
+    assert auditor.post("/approved/prepare/", form).json() == {
+        "total": 2,
+        "missing": 0,
+        "retry_ms": 0,
+    }
     assert len(read_zip(auditor.post("/approved/zip/", form)).namelist()) == 3
+
+
+def test_with_a_task_backend_the_zip_queues_its_pdfs_and_its_page_asks_every_second(
+    two_approved, client_for, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    auditor = client_for("auditor")
+    form = {"scope": "all", "year": "2022"}
+    page = auditor.post("/approved/zip/", form)
+    assert "正在准备 2 份报告的 ZIP" in page.content.decode()
+    # Queued (on commit, which the test's transaction never reaches), not rendered here.
+    assert auditor.post("/approved/prepare/", form).json() == {
+        "total": 2,
+        "missing": 2,
+        "retry_ms": 1000,
+    }
+    assert not OfficialPdf.objects.exists()
+
+
+def read_unsized_zip(response) -> zipfile.ZipFile:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert not response.has_header("Content-Length")  # the sheets are made as it streams
+    return zipfile.ZipFile(io.BytesIO(body(response)))
+
+
+def test_a_zip_can_hold_each_reports_selfeval_sheet_beside_its_pdf(two_approved, users, client_for):
+    from openpyxl import load_workbook
+
+    response = client_for("auditor").post(
+        "/approved/zip/", {"scope": "all", "year": "2022", "xlsx": "1"}
+    )
+    assert quote("已批准自评报告-2份（含自评表）.zip") in response["Content-Disposition"]
+    bundle = read_unsized_zip(response)
+    names = bundle.namelist()
+    assert names == [
+        "浏阳市人大常委会机关2022年部门整体支出绩效自评报告.pdf",
+        "浏阳市人大常委会机关2022年部门整体支出绩效自评表.xlsx",
+        "浏阳市财政局2022年部门整体支出绩效自评报告.pdf",
+        "浏阳市财政局2022年部门整体支出绩效自评表.xlsx",
+        "SHA256SUMS.txt",
+    ]
+    sums = dict(
+        reversed(line.split("  ", 1))
+        for line in bundle.read("SHA256SUMS.txt").decode().splitlines()
+    )
+    assert sorted(sums) == sorted(names[:4])
+    for name in names[:4]:
+        assert hashlib.sha256(bundle.read(name)).hexdigest() == sums[name]
+    sheet = load_workbook(io.BytesIO(bundle.read(names[3])))["自评表"]
+    values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert "2022 年部门整体支出绩效自评表" in values
+    assert "浏阳市财政局" in "".join(str(v) for v in values)
+    # The sheet is the one a single download gives.
+    alone = client_for("auditor").get(f"/reports/{two_approved[1].pk}/xlsx/").content
+    assert load_workbook(io.BytesIO(alone))["自评表"].max_row == sheet.max_row
+    logged = Download.objects.filter(user=users["auditor"]).exclude(
+        pk=Download.objects.latest("pk").pk  # the single download just made
+    )
+    kinds = sorted(logged.values_list("kind", "report_id"))
+    assert kinds == sorted(
+        [(Download.Kind.ZIP, r.pk) for r in two_approved]
+        + [(Download.Kind.XLSX, r.pk) for r in two_approved]
+    )
+
+
+def test_a_zip_without_the_option_holds_no_sheet(two_approved, client_for):
+    response = client_for("auditor").post("/approved/zip/", {"scope": "all", "year": "2022"})
+    assert not any(name.endswith(".xlsx") for name in read_zip(response).namelist())
+    assert not Download.objects.filter(kind=Download.Kind.XLSX).exists()
 
 
 # Excel

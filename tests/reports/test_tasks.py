@@ -1,15 +1,20 @@
-"""Official PDFs are rendered as tasks: inline without a worker, or by a db_worker process."""
+"""Official PDFs are rendered as tasks: in a background thread of the server (the default),
+inline, or by a db_worker process."""
 
+import logging
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 from django.db import connection
-from django_tasks import task_backends
+from django_tasks import task, task_backends
 
+from perfeval.background import background_tasks_wait
+from reports import archive
 from reports.models import OfficialPdf, Report
 from reports.tasks import runs_inline
 from reports.workflow import report_transition
@@ -135,3 +140,155 @@ def test_a_report_reopened_before_its_render_runs_gets_no_pdf_and_its_next_appro
     assert pdf.version != first
     assert stored_files(media_root) == [media_root / pdf.file.name]
     assert "重新打开后改过的职能概述" in "".join(pdf_pages(media_root / pdf.file.name))
+
+
+# The background thread: the embedded default (perfeval/background.py)
+
+THREAD_BACKEND = {"default": {"BACKEND": "perfeval.background.ThreadBackend"}}
+
+
+@pytest.fixture
+def errors_logged():
+    """What perfeval.background logs at ERROR (pytest's own log capture may be off)."""
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(level=logging.ERROR)
+    handler.emit = records.append
+    logger = logging.getLogger("perfeval.background")
+    logger.addHandler(handler)
+    yield records
+    logger.removeHandler(handler)
+
+
+def official_pdf_state(client, report: Report) -> dict:
+    """What the report's page, the admin's page, the list and the status say of the PDF."""
+    page = client.get(f"/reports/{report.pk}/").content.decode()
+    admin = client.get(f"/admin/reports/report/{report.pk}/change/").content.decode()
+    listed = client.get("/approved/").content.decode()
+    return {
+        "page": "下载正式 PDF" if 'id="download-pdf"' in page else "正式 PDF 正在生成" in page,
+        "admin": "下载正式 PDF" if ">下载正式 PDF<" in admin else "正式 PDF 正在生成" in admin,
+        "list": "正式 PDF 正在生成" not in listed,
+        "status": client.get(f"/reports/{report.pk}/pdf/status/").json(),
+    }
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_approving_answers_before_the_pdf_renders_and_the_pages_then_offer_it(
+    demo, users, client_for, settings, monkeypatch
+):
+    settings.TASKS = THREAD_BACKEND
+    assert not runs_inline()
+    report = Report.objects.get()
+    report_transition(report=report, user=users["clerk"], action="submit")
+    real = archive.render_report_pdf
+    release, threads = threading.Event(), []
+
+    def render(**kwargs):
+        threads.append(threading.current_thread().name)
+        assert release.wait(60)
+        return real(**kwargs)
+
+    monkeypatch.setattr(archive, "render_report_pdf", render)
+    reviewer = client_for("reviewer")
+    response = reviewer.post(f"/reports/{report.pk}/transition/", {"action": "approve"})
+
+    # Answered while the render waits: it runs after the request, not inside it.
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == Report.Status.APPROVED
+    assert not OfficialPdf.objects.exists()
+    assert official_pdf_state(reviewer, report) == {
+        "page": True,
+        "admin": True,
+        "list": False,
+        "status": {"ready": False},
+    }
+
+    release.set()
+    assert background_tasks_wait(120)
+    # Its own thread, which saw the committed approval: the version's PDF is stored.
+    assert [name.split("_")[0] for name in threads] == ["perfeval-task"]
+    assert OfficialPdf.objects.get().version == report.approved_versions.get()
+    assert official_pdf_state(reviewer, report) == {
+        "page": "下载正式 PDF",
+        "admin": "下载正式 PDF",
+        "list": True,
+        "status": {"ready": True},
+    }
+    download = client_for("auditor").get(f"/reports/{report.pk}/pdf/")
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_failed_background_render_is_logged_and_rendered_again_when_the_pdf_is_asked_for(
+    demo, users, client_for, settings, monkeypatch, errors_logged
+):
+    settings.TASKS = THREAD_BACKEND
+    report = Report.objects.get()
+    real = archive.render_report_pdf
+
+    def broken(**kwargs):
+        raise OSError("字体文件无法读取")
+
+    monkeypatch.setattr(archive, "render_report_pdf", broken)
+    approve(report, users)
+    assert background_tasks_wait(60)
+    (logged,) = errors_logged
+    message = logged.getMessage()
+    assert "reports.tasks.official_pdf_render_task" in message
+    assert "OSError: 字体文件无法读取" in message
+    assert not OfficialPdf.objects.exists()
+    auditor = client_for("auditor")
+    assert official_pdf_state(client_for("reviewer"), report)["page"] is True  # 正在生成
+
+    monkeypatch.setattr(archive, "render_report_pdf", real)
+    waiting = auditor.get(f"/reports/{report.pk}/pdf/")  # enqueues it again
+    assert waiting.status_code == 200
+    assert "正在生成正式 PDF" in waiting.content.decode()
+    assert background_tasks_wait(120)
+    pdf = OfficialPdf.objects.get()
+    download = auditor.get(f"/reports/{report.pk}/pdf/")
+    assert download["X-Content-SHA256"] == pdf.sha256
+
+
+started, release, ran = threading.Event(), threading.Event(), []
+
+
+@task()
+def recorded_task(label: str) -> None:
+    """A task for the tests below: says it started, waits to be let go, records its label."""
+    started.set()
+    assert release.wait(30)
+    ran.append(label)
+
+
+def test_a_task_enqueued_again_before_it_started_runs_once(settings):
+    settings.TASKS = THREAD_BACKEND
+    for event in (started, release):
+        event.clear()
+    ran.clear()
+    recorded_task.enqueue("first")
+    assert started.wait(30)  # running, so no longer waiting
+    second = recorded_task.enqueue("second")
+    again = recorded_task.enqueue("second")
+    other = recorded_task.enqueue("third")
+    assert again.id == second.id != other.id
+    release.set()
+    assert background_tasks_wait(30)
+    assert ran == ["first", "second", "third"]
+
+
+@task()
+def failing_task(label: str) -> None:
+    raise ValueError(f"坏数据：{label}")
+
+
+def test_a_failed_task_is_logged_with_its_traceback(settings, errors_logged):
+    settings.TASKS = THREAD_BACKEND
+    failing_task.enqueue("第 3 行")
+    assert background_tasks_wait(30)
+    (logged,) = errors_logged
+    assert "background task tests.reports.test_tasks.failing_task('第 3 行',) failed" in (
+        logged.getMessage()
+    )
+    assert "ValueError: 坏数据：第 3 行" in logged.getMessage()
