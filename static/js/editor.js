@@ -1,5 +1,5 @@
-/* The report editor: add formset rows, take a suggested score, warn before the session
-   ends and before leaving unsaved changes. Plain script, no inline code (CSP friendly). */
+/* The report editor: add formset rows, take a suggested score, text boxes that grow with
+   their text, a warning before the session ends. Plain script, no inline code (CSP friendly). */
 (function () {
   "use strict";
 
@@ -27,13 +27,40 @@
     });
   });
 
+  // Text boxes grow with their text: the rows they were given are the least they show.
+  // (Unsaved input and leaving the page: unsaved.js.)
   var form = document.querySelector("[data-dirty-guard]");
-  var dirty = false;
+  var fit = function (boxes) {
+    boxes = boxes.filter(function (box) { return box.offsetParent !== null; });
+    boxes.forEach(function (box) { box.style.height = ""; });
+    var heights = boxes.map(function (box) {
+      var border = box.offsetHeight - box.clientHeight;
+      return box.scrollHeight > box.clientHeight ? box.scrollHeight + border : 0;
+    });
+    boxes.forEach(function (box, i) { if (heights[i]) { box.style.height = heights[i] + "px"; } });
+  };
+  var allBoxes = function () {
+    return form ? Array.prototype.slice.call(form.querySelectorAll("textarea")) : [];
+  };
   if (form) {
-    form.addEventListener("input", function () { dirty = true; });
-    form.addEventListener("submit", function () { dirty = false; });
-    window.addEventListener("beforeunload", function (event) {
-      if (dirty) { event.preventDefault(); event.returnValue = ""; }
+    fit(allBoxes());
+    form.addEventListener("input", function (event) {
+      if (event.target.tagName === "TEXTAREA") { fit([event.target]); }
+    });
+    // A box in a closed <details> has no size until it opens.
+    form.addEventListener("toggle", function (event) {
+      fit(Array.prototype.slice.call(event.target.querySelectorAll("textarea")));
+    }, true);
+    var resized = null;
+    window.addEventListener("resize", function () {
+      window.clearTimeout(resized);
+      resized = window.setTimeout(function () { fit(allBoxes()); }, 150);
+    });
+    // A value of one line (年度指标值, 全年完成值): Enter does not break it.
+    form.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && event.target.hasAttribute("data-single-line")) {
+        event.preventDefault();
+      }
     });
   }
 

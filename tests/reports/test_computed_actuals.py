@@ -43,9 +43,16 @@ def grid_html(client, report) -> str:
 
 
 def grid_input(page: str, report, name: str) -> str:
-    """The <input> of a row's 全年完成值 in the grid."""
+    """The field of a row's 全年完成值 in the grid (a text box that grows): its opening tag,
+    with value="…" for the text it shows, as an <input> would have it."""
     field = f'name="r{_result(report, name).indicator_id}_actual"'
-    return next(tag for tag in re.findall(r"<input[^>]*>", page) if field in tag)
+    attrs, text = next(
+        (attrs, text)
+        for attrs, text in re.findall(r"<textarea([^>]*)>(.*?)</textarea>", page, re.S)
+        if field in attrs
+    )
+    text = text.removeprefix("\n")
+    return f"<textarea{attrs}" + (f' value="{text}"' if text else "") + ">"
 
 
 def page_html(client, report) -> str:
