@@ -24,7 +24,11 @@ from reports.models import Report
 VIEW, ADD, CHANGE, DELETE, EXPORT, IMPORT = "view", "add", "change", "delete", "export", "import"
 # Actions on a report only (the workflow decides the states they start from).
 SUBMIT, APPROVE, RETURN, REOPEN = "submit", "approve", "return", "reopen"
+# A clerk takes back a submission nobody has started to review (reports.workflow).
+WITHDRAW = "withdraw"
 DOWNLOAD, PREVIEW = "download", "preview"
+# Review comments: start a thread on a report; reply to, resolve or reopen a thread.
+COMMENT, REPLY, RESOLVE = "comment", "reply", "resolve"
 # On a department: start its next report.
 START = "start"
 
@@ -147,12 +151,14 @@ class ReportRule(Rule):
             return report_writable(user, obj)
         if action == DELETE:
             return roles.is_admin(user) and not obj.is_locked
-        if action == SUBMIT:
+        if action in (SUBMIT, WITHDRAW):
             return roles.is_clerk_of(user, obj.department_id) or roles.is_admin(user)
         if action in (APPROVE, RETURN):
             return roles.reviews(user, obj.department_id) or roles.is_admin(user)
         if action == REOPEN:
             return user.is_authenticated and user.is_superuser
+        if action == COMMENT:
+            return obj.status in COMMENTED_STATES and _reviews_or_admin(user, obj)
         if action == DOWNLOAD:
             return obj.status == Report.Status.APPROVED and report_visible(user, obj)
         if action == PREVIEW:
@@ -210,6 +216,37 @@ class DownloadRule(ReportPartRule):
 
     def q(self, user):
         return super().q(user) if _has_role(user, roles.ADMIN, roles.AUDITOR) else NOTHING
+
+
+# A reviewer comments while reviewing a submitted report, and may add to the comments of a
+# report returned for changes; a draft is not under review, an approved report is closed.
+COMMENTED_STATES = (Report.Status.SUBMITTED, Report.Status.RETURNED)
+
+
+def _reviews_or_admin(user, report: Report) -> bool:
+    return roles.reviews(user, report.department_id) or roles.is_admin(user)
+
+
+class ReviewCommentRule(ReportPartRule):
+    """Review comment threads: seen with their report, never changed or deleted (each reply
+    or change of state is a new entry). The department's clerks and reviewers reply and mark
+    threads done; reviewers reopen them; nothing moves once the report is approved. Actions
+    on a thread are asked of its first entry."""
+
+    def __init__(self):
+        super().__init__("report", writable=False)
+
+    def may(self, user, action, obj):
+        if action not in (REPLY, RESOLVE, REOPEN):
+            return super().may(user, action, obj)
+        if obj is None or obj.thread_id is not None:
+            return False
+        report = obj.report
+        if report.status == Report.Status.APPROVED or not report_visible(user, report):
+            return False
+        if action == REOPEN:
+            return _reviews_or_admin(user, report)
+        return roles.is_clerk_of(user, report.department_id) or _reviews_or_admin(user, report)
 
 
 class DepartmentRule(Rule):
@@ -313,6 +350,7 @@ RULES: dict[str, Rule] = {
     "reports.approvedversion": ReportPartRule(writable=False),
     "reports.officialpdf": ReportPartRule("version__report", writable=False),
     "reports.download": DownloadRule(),
+    "reports.reviewcomment": ReviewCommentRule(),
     "budgets.incomeline": ReportPartRule(),
     "budgets.expenditureline": ReportPartRule(),
     "budgets.threepublicline": ReportPartRule(),

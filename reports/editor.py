@@ -256,16 +256,21 @@ class ProjectsSection(Section):
 SCORE_HELP = "请输入数字，例如 4 或 3.5。"
 
 
-def _score_field(label: str) -> forms.DecimalField:
+def _score_field(label: str, bound: Decimal) -> forms.DecimalField:
+    """A score of at most ``bound`` (rules.score_bound): more is refused beside the field,
+    as not saved, before the writer would refuse the whole save."""
+    most = rules.num(bound)
     return forms.DecimalField(
         label=label,
         required=False,
         min_value=0,
+        max_value=bound,
         max_digits=6,
         decimal_places=2,
         error_messages={
             "invalid": SCORE_HELP,
             "min_value": "得分不能为负数。",
+            "max_value": f"未保存：得分超过分值 {most} 分，请填写不超过 {most} 分的得分。",
             "max_decimal_places": "得分最多保留两位小数。",
         },
         widget=forms.TextInput(
@@ -284,7 +289,10 @@ def _text_field(label: str, *, rows: int = 0, max_length: int | None = 200) -> f
             validators=[TextLimitValidator(ROW_TEXT_MAX_CHARS)],
             widget=forms.Textarea(attrs={"rows": rows, "class": "form-control form-control-sm"}),
         )
-    widget = forms.TextInput(attrs={"class": "form-control form-control-sm"})
+    # One line that grows to show all of its text (static/js/editor.js), never cut.
+    widget = forms.Textarea(
+        attrs={"rows": 1, "class": "form-control form-control-sm", "data-single-line": ""}
+    )
     return forms.CharField(label=label, required=False, max_length=max_length, widget=widget)
 
 
@@ -305,12 +313,14 @@ class ScoresSection(Section):
         form = forms.Form(data)
         results = {r.indicator_id: r for r in IndicatorResult.objects.filter(report=report)}
         wholes = {g.indicator_id: g for g in GroupResult.objects.filter(report=report)}
+        weights = {node.pk: node.weight for node in groups}
         for node in rows:
             result = results.get(node.pk)
             name = node.name
             form.fields[f"r{node.pk}_target"] = _text_field(f"{name} 年度指标值")
             form.fields[f"r{node.pk}_actual"] = _text_field(f"{name} 全年完成值")
-            form.fields[f"r{node.pk}_score"] = _score_field(f"{name} 自评得分")
+            bound = rules.score_bound(row_weight=node.weight, group_weight=weights[node.parent_id])
+            form.fields[f"r{node.pk}_score"] = _score_field(f"{name} 自评得分", bound)
             form.fields[f"r{node.pk}_deviation"] = _text_field(f"{name} 偏差及原因分析", rows=2)
             form.fields[f"r{node.pk}_override"] = _text_field(
                 f"{name} 不采用建议得分的理由", rows=1
@@ -329,7 +339,7 @@ class ScoresSection(Section):
                 }
         for node in groups:
             whole = wholes.get(node.pk)
-            form.fields[f"g{node.pk}_score"] = _score_field(f"{node.name} 整组得分")
+            form.fields[f"g{node.pk}_score"] = _score_field(f"{node.name} 整组得分", node.weight)
             form.fields[f"g{node.pk}_deviation"] = _text_field(
                 f"{node.name} 整组偏差及原因分析", rows=1
             )
@@ -570,6 +580,37 @@ def checks_beside_fields(data) -> list[Check]:
             continue
         shown.append(check)
     return shown
+
+
+@dataclass(frozen=True)
+class SectionState:
+    """What a section's tab says: ✓, what is left to fill, or how many errors there are."""
+
+    mark: str  # "done", "unfilled" or "errors"
+    text: str
+
+    @property
+    def label(self) -> str:
+        """The state for a screen reader, after the tab's title."""
+        return {"done": "已完成，没有错误"}.get(self.mark, self.text)
+
+
+def section_states(data) -> dict[str, SectionState]:
+    """Each section's state for its tab (``data``: ReportData): ✓ without errors; 未填 n when
+    its only errors are things not filled in yet; n 个错误 otherwise. Warnings do not count:
+    they do not stop a submission."""
+    errors: dict[str, list[Check]] = {section.key: [] for section in SECTIONS}
+    for check in data.errors:
+        errors[check_anchor(check.field)[0]].append(check)
+    states = {}
+    for key, found in errors.items():
+        if not found:
+            states[key] = SectionState("done", "✓")
+        elif all(check.code in UNFILLED for check in found):
+            states[key] = SectionState("unfilled", f"未填 {len(found)}")
+        else:
+            states[key] = SectionState("errors", f"{len(found)} 个错误")
+    return states
 
 
 def _part_key(check: Check) -> str:

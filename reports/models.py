@@ -307,6 +307,7 @@ class ReportTransition(AppendOnly):
         APPROVE = "approve", _("批准")
         RETURN = "return", _("退回")
         REOPEN = "reopen", _("重新打开")
+        WITHDRAW = "withdraw", _("撤回")
 
     report = models.ForeignKey(
         Report, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("自评报告")
@@ -330,6 +331,33 @@ class ReportTransition(AppendOnly):
 
     def __str__(self):
         return f"{self.report}：{self.get_action_display()}（{self.user}）"
+
+
+class ReviewOpening(AppendOnly):
+    """A reviewer opened a submitted report: from then on its clerk can no longer withdraw
+    that submission (``reports.workflow``)."""
+
+    submission = models.ForeignKey(
+        ReportTransition,
+        on_delete=models.PROTECT,
+        related_name="openings",
+        verbose_name=_("提交记录"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="review_openings",
+        verbose_name=_("审核人"),
+    )
+    created_at = models.DateTimeField(_("打开时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("审核打开记录")
+        verbose_name_plural = _("审核打开记录")
+        ordering = ["submission", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.submission.report}：{self.user} 已打开审核"
 
 
 class ApprovedVersion(AppendOnly):
@@ -438,3 +466,63 @@ class Download(AppendOnly):
 
     def __str__(self):
         return f"{self.user} {self.get_kind_display()} {self.report}"
+
+
+class ReviewComment(AppendOnly):
+    """One entry of a review comment thread: the reviewer's comment on a part of a report (the
+    thread's first entry, ``thread`` empty), a reply, or marking the thread done or open again.
+
+    Nothing is changed in place: a thread's state (未答复, 已答复, 已解决) follows from its
+    entries (``reports.comments``), and the trail stays with the report's history.
+    """
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("审核意见")
+        REPLY = "reply", _("回复")
+        DONE = "done", _("标记为已解决")
+        REOPENED = "reopened", _("重新打开")
+
+    report = models.ForeignKey(
+        Report,
+        on_delete=models.PROTECT,
+        related_name="review_comments",
+        verbose_name=_("自评报告"),
+    )
+    thread = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("所属意见"),
+    )
+    # Where the comment points (a thread's first entry only): "section:<key>", "field:<name>"
+    # or "row:<indicator pk>" (reports.comments.anchor_label).
+    anchor = models.CharField(_("位置"), max_length=64, blank=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    text = LimitedTextField(_("内容"), blank=True, limit=COMMENT_MAX_CHARS)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="review_comments",
+        verbose_name=_("填写人"),
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("审核意见")
+        verbose_name_plural = _("审核意见")
+        ordering = ["report", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kind="comment", thread__isnull=True) & ~models.Q(anchor=""))
+                | (~models.Q(kind="comment") & models.Q(thread__isnull=False, anchor="")),
+                name="review_comment_thread_matches_kind",
+                violation_error_message=_(
+                    "审核意见须指明位置；回复、解决和重新打开须属于一条已有的意见。"
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report}：{self.get_kind_display()}（{self.user}）"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, downloads, edit, imports, pages
+from .views import comments, dashboard, downloads, edit, imports, pages
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -13,6 +13,12 @@ urlpatterns = [
     path("reports/<id:pk>/pdf/status/", downloads.report_pdf_status, name="report_pdf_status"),
     path("reports/<id:pk>/xlsx/", downloads.report_xlsx, name="report_xlsx"),
     path("reports/<id:pk>/import/", imports.report_import, name="report_import"),
+    path("reports/<id:pk>/comments/", comments.comment_add, name="report_comment_add"),
+    path(
+        "reports/<id:pk>/comments/<id:thread>/",
+        comments.comment_thread,
+        name="report_comment_thread",
+    ),
     path("approved/", downloads.archive_list, name="archive"),
     path("approved/zip/", downloads.archive_zip, name="archive_zip"),
     path("approved/prepare/", downloads.archive_prepare, name="archive_prepare"),

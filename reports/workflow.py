@@ -1,7 +1,8 @@
 """The one place that moves a report through its states, and logs every move.
 
-States: 草稿 → 待审核 → 已批准, or 待审核 → 已退回 → 待审核; 已批准 → 草稿 only by a
-superuser with a reason. Every transition checks role and scope, the current state and,
+States: 草稿 → 待审核 → 已批准, or 待审核 → 已退回 → 待审核; 待审核 → 草稿 when the clerk
+withdraws (撤回) a submission no reviewer has opened yet; 已批准 → 草稿 only by a superuser
+with a reason. Every transition checks role and scope, the current state and,
 for submit and approve, the report's checks; then it writes the status and a log entry in
 one transaction, with the report row locked. Nothing else changes a status.
 """
@@ -20,7 +21,7 @@ from perfeval import access
 from perfeval.fields import text_too_long
 from perfeval.limits import COMMENT_MAX_CHARS
 
-from .models import ApprovedVersion, Report, ReportTransition
+from .models import ApprovedVersion, Report, ReportTransition, ReviewOpening
 from .selectors import report_data, report_summary
 from .tasks import official_pdf_enqueue
 
@@ -74,6 +75,12 @@ TRANSITIONS: dict[str, Transition] = {
         Status.RETURNED,
         "负责该部门的审核人",
         comment_required="退回时必须填写意见：请写明需要填报员修改的地方。",
+    ),
+    Action.WITHDRAW: Transition(
+        Action.WITHDRAW,
+        (Status.SUBMITTED,),
+        Status.DRAFT,
+        "本部门的填报员",
     ),
     Action.REOPEN: Transition(
         Action.REOPEN,
@@ -137,19 +144,78 @@ def transition_refusal(*, user, report: Report, action: str, comment: str = "") 
     if too_long := text_too_long(comment, COMMENT_MAX_CHARS):
         return f"意见{too_long}"
     if action == Action.APPROVE:
-        last_submit = report.transitions.filter(action=Action.SUBMIT).order_by("-pk").first()
+        last_submit = last_submission(report)
         if last_submit and last_submit.user_id == user.pk:
             return "不能批准自己提交的报告：请由另一位审核人批准。"
+    if action == Action.WITHDRAW and review_started(report):
+        return (
+            "审核人已开始审核这份报告，不能撤回："
+            "如需修改，请联系审核人退回，退回后即可修改并再次提交。"
+        )
     return None
+
+
+def last_submission(report: Report) -> ReportTransition | None:
+    return report.transitions.filter(action=Action.SUBMIT).order_by("-pk").first()
+
+
+def review_started(report: Report) -> bool:
+    """Whether a reviewer has opened the report since it was last submitted."""
+    submission = last_submission(report)
+    return submission is not None and submission.openings.exists()
+
+
+def review_opened(*, report: Report, user) -> None:
+    """Record that ``user``, who may decide on the report, has opened it for review: from now
+    on its clerk can no longer withdraw this submission. Once per submission and reviewer."""
+    if report.status != Status.SUBMITTED or not access.may(user, access.APPROVE, report):
+        return
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        submission = last_submission(locked)
+        if locked.status != Status.SUBMITTED or submission is None:
+            return
+        if not submission.openings.filter(user=user).exists():
+            ReviewOpening.objects.create(submission=submission, user=user)
+
+
+def state_note(report: Report) -> str:
+    """What the report's state means for its clerk, in words (not a missing permission)."""
+    if report.status == Status.SUBMITTED:
+        if review_started(report):
+            return "已提交，审核人正在审核：审核期间不能修改；如需修改，请联系审核人退回。"
+        return "已提交，等待审核：审核期间不能修改；审核人打开之前，您可以撤回后再修改。"
+    if report.status == Status.APPROVED:
+        return "已批准：内容已锁定，不能修改。"
+    return ""
+
+
+def may_take(*, user, report: Report, action: str) -> bool:
+    """Whether ``user`` holds the role for ``action`` on the report, whatever its state: a
+    refusal then speaks of the state or the report's content, not of a permission."""
+    transition = TRANSITIONS.get(action)
+    return transition is not None and transition.allowed(user, report)
+
+
+def done_message(*, report: Report, action: str) -> str:
+    """What a user is told after taking ``action``: the state the report is now in."""
+    if action == Action.SUBMIT:
+        return "已提交，等待审核：审核人打开之前，您可以在报告页面撤回后再修改。"
+    if action == Action.WITHDRAW:
+        return "已撤回：报告回到草稿，可以继续修改，改好后再次提交审核。"
+    return f"已{action_label(action)}：当前状态“{report.get_status_display()}”。"
 
 
 def available_actions(*, user, report: Report) -> list[str]:
     """The actions this user could take on the report in its current state."""
-    return [
+    actions = [
         action
         for action, transition in TRANSITIONS.items()
         if report.status in transition.sources and transition.allowed(user, report)
     ]
+    if Action.WITHDRAW in actions and review_started(report):
+        actions.remove(Action.WITHDRAW)
+    return actions
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from departments import roles
 from departments.models import User
 from perfeval import access
 from perfeval.admin import PerfevalAdminSite
-from reports.models import Report
+from reports.models import Report, ReviewComment
 from tests.steps import approve
 from tests.urlmap import build_world
 
@@ -22,7 +22,8 @@ def matrix(world, users):
 
 
 def test_a_row_is_in_scope_exactly_when_the_policy_lets_the_user_view_it(matrix):
-    models = [model for model in admin.site._registry] + [Report.history.model]
+    # Review comments are shown on report pages, not as an admin list of their own.
+    models = list(dict.fromkeys([*admin.site._registry, Report.history.model, ReviewComment]))
     checked = 0
     for role, user in matrix.users.items():
         if user is None:
@@ -44,6 +45,7 @@ def test_nobody_may_change_or_delete_a_record_of_what_happened(matrix):
         "reports.approvedversion",
         "reports.officialpdf",
         "reports.download",
+        "reports.reviewcomment",
     ):
         row = matrix.objects[label]
         assert access.may(superuser, access.VIEW, row)

@@ -94,6 +94,7 @@ class World:
             "url": "no-such-page/",
             "object_id": obj.pk if obj is not None else self.report_draft.pk,
             "id": self.users["clerk_a"].pk,
+            "thread": self.objects["reports.reviewcomment"].pk,
         }
         if route.name == "department_history":
             values["pk"] = self.department.pk
@@ -121,7 +122,7 @@ def build_world(users: dict) -> World:
     from departments import roles
     from departments.models import Department, User
     from reports import archive
-    from reports.models import Download, Report
+    from reports.models import Download, Report, ReviewComment
     from reports.services import report_create, report_start_next_year
     from scoring.models import Framework, GroupResult, Indicator, IndicatorResult
     from tests.steps import approve
@@ -151,6 +152,14 @@ def build_world(users: dict) -> World:
         backend_name="default",
         run_after=get_date_max(),  # "as soon as possible", which the inline backend allows
     )
+    # A reviewer's comment on the draft (the workflow would have had it submitted first).
+    thread = ReviewComment.objects.create(
+        report=draft,
+        anchor="section:money",
+        kind="comment",
+        text="请核对收入",
+        user=users["reviewer"],
+    )
     org_unit = department.org_units.first()
     framework = Framework.objects.get(pk=approved.framework_id)
     objects = {
@@ -159,6 +168,7 @@ def build_world(users: dict) -> World:
         "reports.approvedversion": version,
         "reports.officialpdf": pdf,
         "reports.download": download,
+        "reports.reviewcomment": thread,
         "budgets.incomeline": IncomeLine.objects.filter(report=draft).first(),
         "budgets.expenditureline": ExpenditureLine.objects.filter(report=draft).first(),
         "budgets.threepublicline": ThreePublicLine.objects.filter(report=draft).first(),

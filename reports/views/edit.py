@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.http import (
     Http404,
     QueryDict,
@@ -11,15 +12,18 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from perfeval import access
 from scoring import table
 
-from .. import editor
+from .. import comments, editor, workflow
 from ..checks import ERROR
 from ..models import Report
 from ..selectors import report_data
-from .access import editable_report_for
+from .access import editable_report_for, report_for
 
 STASH_PREFIX = "stashed-post:"
+SAVED_TAG = "section-saved"
+UNSAVED_TAG = "section-unsaved"  # the form shows input the server has not saved
 
 
 @login_not_required
@@ -29,7 +33,18 @@ def report_edit(request, pk: int, section: str = "overview"):
         if request.method == "POST":
             request.session[STASH_PREFIX + request.path] = dict(request.POST.lists())
         return redirect_to_login(request.get_full_path())
-    report = editable_report_for(request.user, pk)
+    report = report_for(request.user, pk)
+    # The department's clerk, kept out by the report's state (submitted, approved), not by a
+    # permission: a page to read is the report's, where that state is explained; a post
+    # keeps its input on the page with the same explanation (section_save refuses it).
+    state = not access.may(request.user, access.CHANGE, report) and access.may(
+        request.user, access.SUBMIT, report
+    )
+    if state and request.method == "GET":
+        messages.info(request, workflow.state_note(report))
+        return redirect("report_detail", pk=report.pk)
+    if not state:
+        report = editable_report_for(request.user, pk)
     page = editor.SECTIONS_BY_KEY.get(section)
     if page is None:
         raise Http404("报告中没有这一部分。")
@@ -42,7 +57,9 @@ def report_edit(request, pk: int, section: str = "overview"):
         token = data.get("snapshot", "")
         if stashed and request.method == "GET":
             messages.warning(
-                request, "登录已过期，已恢复您上次提交但未保存的内容：请核对后点击“保存”。"
+                request,
+                "登录已过期，已恢复您上次提交但未保存的内容：请核对后点击“保存”。",
+                extra_tags=UNSAVED_TAG,
             )
         elif page.is_valid(bundle):
             try:
@@ -53,12 +70,17 @@ def report_edit(request, pk: int, section: str = "overview"):
                 # Submitted (or taken out of reach) since the page opened: nothing was saved;
                 # the input stays on the page so that nothing typed is lost.
                 messages.error(request, f"未保存：{refused.message}")
+            except ValidationError as invalid:
+                # A writer's own rule (the forms check the same rules first): nothing written.
+                messages.error(request, f"未保存：{'；'.join(invalid.messages)}")
             except editor.StaleSave as stale:
                 conflict = stale.changes
                 # Saving again now means "mine over theirs", decided with their changes in view.
                 token = page.token(stored_copy(report))
             else:
-                messages.success(request, f"已保存“{page.title}”。")
+                # The tag tells the page's script the save went through (drafts kept in the
+                # browser for this section are dropped: reports/edit/_unsaved.html).
+                messages.success(request, f"已保存“{page.title}”。", extra_tags=SAVED_TAG)
                 return redirect("report_edit", pk=report.pk, section=page.key)
         else:
             messages.error(request, "有输入需要改正，尚未保存：请查看标红的栏目。")
@@ -68,10 +90,11 @@ def report_edit(request, pk: int, section: str = "overview"):
     data = report_data(report=stored_copy(report))
     shown = editor.checks_shown(data)
     beside = editor.checks_beside_fields(data)
+    states = editor.section_states(data)
     context = {
         "report": report,
         "page": page,
-        "sections": editor.SECTIONS,
+        "sections": [(s, states[s.key]) for s in editor.SECTIONS],
         "bundle": bundle,
         "formsets": [(prefix, title, bundle[prefix]) for prefix, _, title in page.formsets],
         "snapshot": token,
@@ -79,11 +102,13 @@ def report_edit(request, pk: int, section: str = "overview"):
         "data": data,
         # What is left to fill on a page nothing is filled in on yet is one line, not one
         # error per line (editor.checks_shown); each field still shows its own check below.
-        "check_links": [(check, _check_url(report, check)) for check in shown],
+        "check_links": check_links(report, shown),
         "shown_errors": [check for check in shown if check.severity == ERROR],
         "field_checks": _checks_by_field(beside),
         "session_seconds": settings.SESSION_COOKIE_AGE,
         "transition_url": reverse("report_transition", args=[report.pk]),
+        # Review comments beside their fields and rows; the banner of a returned report.
+        **_review_context(report, page.key, request.user),
     }
     if page.key == "scores":
         context["grid"] = editor.grid_rows(
@@ -104,6 +129,11 @@ def _querydict(stashed: dict) -> QueryDict:
     return data
 
 
+def check_links(report, checks) -> list[tuple]:
+    """Each check with the editor address where it is fixed."""
+    return [(check, _check_url(report, check)) for check in checks]
+
+
 def _check_url(report, check) -> str:
     section, anchor = editor.check_anchor(check.field)
     url = reverse("report_edit", args=[report.pk, section])
@@ -115,3 +145,8 @@ def _checks_by_field(checks) -> dict[str, list]:
     for check in checks:
         grouped.setdefault(check.field.removeprefix("narrative-"), []).append(check)
     return grouped
+
+
+def _review_context(report, section: str, user) -> dict:
+    here = comments.editor_review(report=report, section=section, user=user)
+    return {"review": here.review, "review_here": here}

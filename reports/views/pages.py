@@ -8,15 +8,18 @@ from django.views.decorators.http import require_POST
 
 from departments.roles import user_roles
 from perfeval import access
+from perfeval.landing import landing
 
-from .. import workflow
+from .. import archive, editor, workflow
 from ..documents import report_document_html
+from ..editor import checks_shown
 from ..forms import ReportStartForm
 from ..models import MAX_YEAR, Report
-from ..selectors import report_scores
+from ..selectors import report_data, report_scores
 from ..services import report_create, report_start_next_year
 from ..workflow import TransitionRefused
 from .access import report_for
+from .edit import check_links
 
 
 def home(request):
@@ -34,6 +37,8 @@ def home(request):
             and access.may(request.user, access.START, department),
             "next_year": (max(r.year for r in own) + 1) if own else None,
             "latest": own[0] if own else None,
+            # A reviewer's or auditor's work starts elsewhere: the page says where.
+            "landing": landing(request.user),
         },
     )
 
@@ -73,20 +78,26 @@ def report_start(request):
 def report_detail(request, pk: int):
     report = report_for(request.user, pk)
     transitions = workflow.report_history(report=report)
-    return render(
-        request,
-        "reports/report_detail.html",
-        {
-            "report": report,
-            "document": report_document_html(report=report, transitions=transitions),
-            "can_edit": access.may(request.user, access.CHANGE, report),
-            "can_download": access.may(request.user, access.DOWNLOAD, report),
-            "can_preview_pdf": access.may(request.user, access.PREVIEW, report),
-            "actions": workflow.available_actions(user=request.user, report=report),
-            "transition_url": reverse("report_transition", args=[report.pk]),
-            "transitions": transitions,
-        },
-    )
+    actions = workflow.available_actions(user=request.user, report=report)
+    context = {
+        "report": report,
+        "document": report_document_html(report=report, transitions=transitions),
+        "can_edit": access.may(request.user, access.CHANGE, report),
+        "can_download": access.may(request.user, access.DOWNLOAD, report),
+        "can_preview_pdf": access.may(request.user, access.PREVIEW, report),
+        "actions": actions,
+        "transition_url": reverse("report_transition", args=[report.pk]),
+        "transitions": transitions,
+    }
+    if context["can_download"]:  # approved: its official PDF renders in the background
+        context["pdf_ready"] = archive.official_pdf_ready(report=report)
+    if access.may(request.user, access.SUBMIT, report):
+        context["state_note"] = workflow.state_note(report)
+    if "submit" in actions:
+        # The confirmation shows the total, the grade and what is still wrong or worth a look.
+        data = report_data(report=report)
+        context |= {"data": data, "submit_checks": check_links(report, checks_shown(data))}
+    return render(request, "reports/report_detail.html", context)
 
 
 @require_POST
@@ -98,18 +109,18 @@ def report_transition(request, pk: int):
             report=report, user=request.user, action=action, comment=request.POST.get("comment", "")
         )
     except TransitionRefused as refused:
-        if not workflow.available_actions(user=request.user, report=report):
+        if not workflow.may_take(user=request.user, report=report, action=action):
             raise PermissionDenied(refused.message) from None
         messages.error(request, refused.message)
         if action == "submit" and access.may(request.user, access.CHANGE, report):
-            # The editor lists the errors, what is left to fill one line per untouched page
-            # (editor.checks_shown), each linked to where it is fixed.
-            return redirect("report_edit", pk=report.pk, section="overview")
-        for error in refused.errors:
-            messages.error(request, error)
+            # Back to the page the clerk submitted from, where the editor lists the errors
+            # as one list, each linked to where it is fixed (editor.checks_shown).
+            section = request.POST.get("section", "")
+            if section not in editor.SECTIONS_BY_KEY:
+                section = editor.SECTIONS[0].key
+            return redirect("report_edit", pk=report.pk, section=section)
+        if refused.errors:
+            messages.error(request, "；".join(refused.errors))
     else:
-        messages.success(
-            request,
-            f"已{workflow.action_label(action)}：当前状态“{report.get_status_display()}”。",
-        )
+        messages.success(request, workflow.done_message(report=report, action=action))
     return redirect("report_detail", pk=report.pk)

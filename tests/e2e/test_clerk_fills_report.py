@@ -100,15 +100,39 @@ def test_clerk_fills_and_submits_a_report(browser, e2e_demo):
     assert "我单位 2023 年度评分得分 99 分" in b.text
     b.screenshot("preview")
     b.get(f"/reports/{report.pk}/edit/overview/")
-    b.click_and_wait("#submit-report")
-    assert "已提交审核" in b.text
+    b.find("#submit-report").click()
+    dialog = b.find("#submit-dialog")
+    assert dialog.is_displayed()
+    assert "总分 99，等级 优" in dialog.text
+    b.type("#submit-note", "请审核。")
+    b.click_and_wait("#submit-confirm")
+    assert "已提交，等待审核" in b.text
     report.refresh_from_db()
     assert report.status == "submitted"
     assert report.income_lines.get(order=1).actual == D("2400.00")
+    assert report.transitions.get(action="submit").comment == "请审核。"
 
-    # Read-only from now on.
+    # Read-only from now on: the editor sends the clerk to the report, saying why.
     b.get(f"/reports/{report.pk}/edit/money/")
-    assert "不能修改" in b.text or "403" in b.text
+    assert b.driver.current_url.endswith(f"/reports/{report.pk}/")
+    assert "审核期间不能修改；审核人打开之前，您可以撤回后再修改" in b.text
+    assert "无权" not in b.text
+
+    # Withdraw (no reviewer has opened it), and submit again.
+    b.find("#withdraw-report").click()
+    assert b.find("#withdraw-dialog").is_displayed()
+    b.click_and_wait("#withdraw-confirm")
+    assert "已撤回：报告回到草稿" in b.text
+    assert Report.objects.get(pk=report.pk).status == "draft"
+    b.find("#submit-report").click()
+    b.click_and_wait("#submit-confirm")
+    assert "已提交，等待审核" in b.text
+    assert Report.objects.get(pk=report.pk).status == "submitted"
+    assert list(report.transitions.values_list("action", flat=True)) == [
+        "submit",
+        "withdraw",
+        "submit",
+    ]
 
 
 def test_submit_is_refused_with_the_list_of_errors(browser, e2e_demo):
@@ -118,9 +142,16 @@ def test_submit_is_refused_with_the_list_of_errors(browser, e2e_demo):
     b.get(f"/reports/{demo}/edit/problems/")
     b.type('[name="problems"]', " ")
     b.click_and_wait("#section-form button[type=submit]")
-    b.click_and_wait("#submit-report")
-    assert "报告还有 1 个错误，不能提交审核" in b.text
-    assert "“六、存在的主要问题”尚未填写" in b.text
+    b.find("#submit-report").click()
+    dialog = b.find("#submit-dialog")
+    assert "还有 1 个错误，改正后才能提交" in dialog.text
+    assert "“六、存在的主要问题”尚未填写" in dialog.text
+    assert not b.find("#submit-confirm").is_enabled()
+    # The tab of the page says so too.
+    assert (
+        "1 个错误" in b.find("a[data-section='problems']").text
+        or "未填 1" in b.find("a[data-section='problems']").text
+    )
     assert Report.objects.get(year=2022).status == "draft"
 
 

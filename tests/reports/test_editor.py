@@ -187,19 +187,23 @@ def test_clerk_of_another_department_cannot_open_or_post(world, client_for, demo
     assert other.get(f"/reports/{demo_report.pk}/").status_code == 404
 
 
-def test_clerk_cannot_edit_a_submitted_report_and_sees_it_read_only(client_for, users, demo_report):
+def test_clerk_cannot_edit_a_submitted_report_and_is_told_its_state(client_for, users, demo_report):
     clerk = client_for("clerk")
     data = form_data(clerk.get(edit_url(demo_report, "problems")))
     report_transition(report=demo_report, user=users["clerk"], action="submit")
-    refused = clerk.get(edit_url(demo_report, "problems"))
-    assert refused.status_code == 403
-    assert "不能修改" in refused.content.decode()
+    # Sent to the report's page, told the state and the way back, not a missing permission.
+    refused = clerk.get(edit_url(demo_report, "problems"), follow=True)
+    assert refused.redirect_chain == [(f"/reports/{demo_report.pk}/", 302)]
+    page = refused.content.decode()
+    assert "已提交，等待审核：审核期间不能修改；审核人打开之前，您可以撤回后再修改。" in page
+    assert "无权" not in page and "继续填写" not in page and "待审核" in page
+    # A save posted meanwhile keeps the input on the page and writes nothing.
     data["problems"] = "提交后改的。"
-    assert clerk.post(edit_url(demo_report, "problems"), data).status_code == 403
+    posted = clerk.post(edit_url(demo_report, "problems"), data)
+    assert posted.status_code == 200
+    html = posted.content.decode()
+    assert "未保存" in html and "提交后改的。" in html
     assert Report.objects.get().problems != "提交后改的。"
-    detail = clerk.get(f"/reports/{demo_report.pk}/").content.decode()
-    assert "待审核" in detail
-    assert "继续填写" not in detail
 
 
 def test_starting_next_year_by_copying(client_for, demo_report):

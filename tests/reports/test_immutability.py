@@ -43,8 +43,15 @@ def test_form_post_is_refused(approved, client_for):
     response = client_for("clerk").post(
         f"/reports/{approved.pk}/edit/overview/", {"functions": "改", "organisation": "x"}
     )
-    assert response.status_code == 403
+    # The clerk's input stays on the page, with why it was not saved; nothing is written.
+    assert response.status_code == 200
+    assert "未保存：" in response.content.decode()
     assert Report.objects.get().functions.startswith("浏阳市人大常委会机关依据")
+    # Anyone else who may not write it is refused outright.
+    other = client_for("reviewer").post(
+        f"/reports/{approved.pk}/edit/overview/", {"functions": "改", "organisation": "x"}
+    )
+    assert other.status_code == 403
 
 
 def test_admin_change_is_refused_and_the_page_is_read_only(approved, admin_client_demo):
@@ -128,7 +135,9 @@ def test_reopened_report_can_be_edited_again(approved, users):
 def test_submitted_report_cannot_be_edited_by_its_clerk(users, demo_report, client_for):
     report_transition(report=demo_report, user=users["clerk"], action="submit")
     response = client_for("clerk").get(f"/reports/{demo_report.pk}/edit/overview/")
-    assert response.status_code == 403
+    # Sent to the report's page, which says why (tests/reports/test_submission.py).
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/reports/{demo_report.pk}/"
 
 
 # Records of what happened: added, never changed or deleted
@@ -227,7 +236,7 @@ def test_records_are_still_added_one_by_one_and_in_bulk(records, users, approved
         user=users["reviewer"], report=approved, kind=Download.Kind.PDF, pdf=pdf
     )
     archive.zip_downloads_record(
-        user=users["auditor"], bundle=archive.Bundle(chunks=[], size=0, pdfs=[pdf, pdf])
+        user=users["auditor"], bundle=archive.Bundle(chunks=[], size=0, pdfs=[pdf, pdf], sheets=[])
     )
     assert Download.objects.count() == 4
     assert Download.objects.filter(kind=Download.Kind.ZIP, version=pdf.version).count() == 2

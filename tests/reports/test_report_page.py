@@ -108,12 +108,13 @@ def test_access_and_buttons_are_worked_out_for_each_reader(approved, client_for)
     assert client_for(None).get(f"/reports/{approved.pk}/").status_code == 302
 
 
-def test_the_approved_report_page_costs_five_queries(
+def test_the_approved_report_page_costs_seven_queries(
     approved, client_for, django_assert_num_queries
 ):
     auditor = client_for("auditor")
     page(auditor, approved)  # renders the document and renews the session
 
-    # Session, user, report, roles, history.
-    with django_assert_num_queries(5):
+    # Session, user, report, roles, history, whether the official PDF is ready, the review
+    # comments (kept with the history).
+    with django_assert_num_queries(7):
         page(auditor, approved)
