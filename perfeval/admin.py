@@ -22,6 +22,9 @@ from django.core.exceptions import (
 from django.db import transaction
 from django.db.models import AutoField, BigAutoField
 from django.http import Http404
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from reports.review_queue import review_queue
 
 from . import access
 from .converters import IdConverter
@@ -182,11 +185,36 @@ class PolicyAdminMixin:
             raise PermissionDenied("该记录当前不能修改，不能恢复到以前的版本。")
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        return RecordChanges(self.model, historical_record)
+
+    def render_history_view(self, request, template, context, **kwargs):
+        # Rows that 系统 created (a new report's empty lines, the demo loaded) say nothing a
+        # reader looks for: counted in a line of their own instead of listed.
+        if "page_obj" in context:  # the list of versions, not one version's page
+            records = list(context["page_obj"].object_list)
+            created = {r.pk for r in records if r.history_type == "+" and r.history_user_id is None}
+            # The only row of a line that 系统 created stays: a table with no row says less.
+            context["system_created"] = created if len(created) < len(records) else set()
+        return super().render_history_view(request, template, context, **kwargs)
+
     def revert_disabled(self, request, obj=None):
         # ``obj`` is the row as it was then; whether it may be reverted is decided on the
         # row as it is now (an approved report was once a draft).
         current = None if obj is None else self.get_object(request, str(obj.pk))
         return current is None or not self.has_change_permission(request, current)
+
+
+class RecordChanges(HistoricalRecordContextHelper):
+    """A history row's changes as people read them: a choice by its label, （空） for none."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if value is None or value == "":
+            return "（空）"
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        return super().prepare_delta_change_value(change, value)
 
 
 class PolicyInlineMixin:
@@ -281,6 +309,11 @@ class PerfevalAdminSite(admin.AdminSite):
     site_header = "部门整体支出绩效自评"
     site_title = "绩效自评管理"
     index_title = "管理首页"
+
+    def index(self, request, extra_context=None):
+        # A reviewer opens the admin on their queue; the model links follow it.
+        extra_context = {**(extra_context or {}), "review_queue": review_queue(user=request.user)}
+        return super().index(request, extra_context)
 
     def register(self, model_or_iterable, admin_class=None, **options):
         super().register(

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -12,7 +14,8 @@ from departments.roles import is_admin
 from perfeval import access
 from scoring.models import GroupResult, IndicatorResult
 
-from . import workflow
+from . import archive, workflow
+from .changes import report_changes, year_comparison
 from .forms import SelfevalAdminUploadForm
 from .models import (
     ApprovedVersion,
@@ -24,6 +27,75 @@ from .models import (
 )
 from .selectors import decimal_str, report_change_log, report_document, report_scores
 from .views.imports import selfeval_upload
+
+
+@dataclass(frozen=True)
+class ActionButton:
+    """How a workflow action shows on a report's admin page: its button and the dialog that
+    confirms it (whether a comment is required is the workflow's to say)."""
+
+    label: str
+    title: str
+    explanation: str
+    comment_label: str
+    confirm: str
+
+
+ACTION_BUTTONS = {
+    "approve": ActionButton(
+        "批准",
+        "批准这份报告？",
+        "批准后报告锁定，不能再修改，并生成正式 PDF 供下载。",
+        "审核意见（可不填）",
+        "确认批准",
+    ),
+    "return": ActionButton(
+        "退回修改",
+        "退回给填报员修改？",
+        "退回后填报员可以修改报告，改好后再次提交审核。请写明需要修改的地方。",
+        "退回意见（必填）",
+        "确认退回",
+    ),
+    "reopen": ActionButton(
+        "重新打开",
+        "重新打开已批准的报告？",
+        "报告回到草稿，可以再次修改；已批准的版本和正式 PDF 仍保留在记录中。",
+        "重新打开的理由（必填）",
+        "确认重新打开",
+    ),
+    "submit": ActionButton(
+        "提交审核",
+        "提交审核？",
+        "提交后报告不能修改，等待审核人批准或退回。",
+        "给审核人的说明（可不填）",
+        "确认提交",
+    ),
+    "withdraw": ActionButton(
+        "撤回",
+        "撤回这次提交？",
+        "报告回到草稿，可以继续修改，改好后再次提交审核。",
+        "说明（可不填）",
+        "确认撤回",
+    ),
+}
+
+
+def action_buttons(actions: list[str]) -> list[dict]:
+    """The buttons of the actions a user may take now, each with its confirming dialog."""
+    return [
+        {
+            "action": action,
+            "ui": ACTION_BUTTONS[action],
+            "comment_required": bool(workflow.TRANSITIONS[action].comment_required),
+        }
+        for action in actions
+        if action in ACTION_BUTTONS and action in workflow.TRANSITIONS
+    ]
+
+
+def system_created(change) -> bool:
+    """A row that 系统 created (a new report's empty lines, the demo loaded): not news."""
+    return change.user is None and change.field == "—" and change.new == "新增"
 
 
 class OwnedInline:
@@ -197,15 +269,36 @@ class ReportAdmin(SimpleHistoryAdmin):
         report = self.get_object(request, unquote(object_id))
         if report is None:
             raise Http404("没有找到该报告。")
+        if request.method == "GET":
+            # A reviewer has seen the submission: its clerk can no longer withdraw it.
+            workflow.review_opened(report=report, user=request.user)
         document = report_document(report=report)
+        data = document["data"]
+        previous = (
+            self.get_queryset(request)
+            .filter(department_id=report.department_id, year=report.year - 1)
+            .first()
+        )
+        change_log = report_change_log(report=report)
+        actions = workflow.available_actions(user=request.user, report=report)
         extra_context = {
             **(extra_context or {}),
             "doc": document,
-            "actions_available": workflow.available_actions(user=request.user, report=report),
+            "actions_available": actions,
+            "action_buttons": action_buttons(actions),
             "transition_url": reverse("admin:reports_report_transition", args=[report.pk]),
             "transitions": report.transitions.select_related("user"),
-            "field_changes": report_change_log(report=report),
+            "submission": workflow.last_submission(report),
+            "changes": report_changes(report=report),
+            "previous": previous,
+            "year_figures": year_comparison(
+                figures=data.figures, scorecard=data.scorecard, previous=previous
+            ),
+            "field_changes": [c for c in change_log if not system_created(c)],
+            "system_created": sum(1 for c in change_log if system_created(c)),
             "approved_versions": report.approved_versions.select_related("transition__user", "pdf"),
+            # Approved: its official PDF renders in the background (reports/tasks.py).
+            "pdf_ready": archive.official_pdf_ready(report=report),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

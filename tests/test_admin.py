@@ -77,3 +77,40 @@ def test_admin_refuses_a_negative_amount_with_the_message(admin_client_demo, dem
     assert "金额不能为负数：请填写 0 或正数（单位：万元）。" in response.content.decode()
     assert IncomeLine.objects.filter(actual=D("-3.00")).count() == 0
     assert Report.objects.get().income_lines.count() == 2
+
+
+# --- Each role lands where its work is (perfeval.landing) ---------------------------------
+
+SIGN_INS = {
+    "reviewer": ("demo-reviewer-2022", "/admin/"),
+    "admin": ("demo-admin-2022", "/admin/"),
+    "clerk": ("demo-clerk-2022", "/"),
+    "auditor": ("demo-auditor-2022", "/approved/"),
+}
+
+
+@pytest.mark.parametrize("username", SIGN_INS)
+def test_each_role_lands_where_its_work_is(demo, client, username):
+    password, landing = SIGN_INS[username]
+    response = client.post("/accounts/login/", {"username": username, "password": password})
+    assert response.status_code == 302
+    assert response.headers["Location"] == landing
+    # Signed in already, the sign-in page sends them there too.
+    assert client.get("/accounts/login/").headers["Location"] == landing
+    assert client.get(landing).status_code == 200
+
+
+def test_a_page_asked_for_before_signing_in_comes_first(demo, client):
+    response = client.post(
+        "/accounts/login/?next=/dashboard/",
+        {"username": "auditor", "password": "demo-auditor-2022"},
+    )
+    assert response.headers["Location"] == "/dashboard/"
+
+
+def test_my_reports_tells_a_reviewer_and_an_auditor_where_their_work_is(client_for):
+    reviewer = client_for("reviewer").get("/").content.decode()
+    assert '<a class="alert-link" href="/admin/">审核队列</a>' in reviewer
+    auditor = client_for("auditor").get("/").content.decode()
+    assert '<a class="alert-link" href="/approved/">已批准报告</a>' in auditor
+    assert 'id="landing-note"' not in client_for("clerk").get("/").content.decode()

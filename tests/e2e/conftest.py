@@ -86,12 +86,16 @@ class Browser:
     def text(self) -> str:
         return self.find("body").text
 
-    def login(self, username: str, password: str):
-        self.get("/accounts/login/")
+    def login(self, username: str, password: str, next: str | None = "/"):
+        """Sign in and open ``next`` (the home page); with None, the page the role lands on
+        (perfeval.landing: the admin's queue for reviewers and administrators)."""
+        self.get("/accounts/login/" + (f"?next={next}" if next else ""))
         self.type("#id_username", username)
         self.type("#id_password", password)
         self.click_and_wait("button[type=submit]")
-        assert "退出登录" in self.text
+        assert "/login/" not in self.driver.current_url, f"{username} could not sign in"
+        if next:
+            assert "退出登录" in self.text
 
     def screenshot(self, name: str, full_page: bool = True) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
