@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, register_converter
 
 from .converters import IdConverter, YearConverter
+from .signin import SignInView
 
 register_converter(IdConverter, "id")
 register_converter(YearConverter, "year")
@@ -14,7 +15,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",
-        login_not_required(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+        # Without a ``next`` page, each role lands where its work is (perfeval.landing); the
+        # page says why the visitor is there (perfeval.signin).
+        login_not_required(SignInView.as_view()),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

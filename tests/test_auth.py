@@ -218,3 +218,97 @@ def test_a_signed_in_users_department_is_loaded_with_the_user(
         user = auth.get_user(request)
         assert user.username == "clerk"
         assert user.department.name == demo.report.department.name
+
+
+# --- What the sign-in page says (perfeval.signin) -----------------------------------------
+
+EXPIRED = "登录已过期"
+KEPT = "您刚才提交的内容已暂时保留"
+SENT = "请先登录，登录后将打开您要访问的页面。"
+WELCOME = "欢迎使用部门整体支出绩效自评"
+
+
+def _sign_in_page(client, url):
+    """Follow ``url`` to the sign-in page it sends a signed-out visitor to; its text."""
+    response = client.get(url, follow=True)
+    assert response.redirect_chain[-1][0].startswith("/accounts/login/?next=")
+    return response.content.decode()
+
+
+def _expire_sessions():
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+
+
+def test_a_first_visit_to_the_sign_in_page_is_welcomed_without_talk_of_expiry(db, client):
+    page = client.get("/accounts/login/").content.decode()
+
+    assert WELCOME in page
+    assert EXPIRED not in page and SENT not in page
+
+
+def test_a_first_visit_to_a_page_asks_to_sign_in_without_talk_of_expiry(demo, client):
+    page = _sign_in_page(client, f"/reports/{demo.report.pk}/")
+
+    assert SENT in page
+    assert EXPIRED not in page and WELCOME not in page
+
+
+def test_a_session_that_ran_out_says_so_on_the_sign_in_page(demo, client):
+    assert _attempt(client, "clerk", "demo-clerk-2022").status_code == 302
+    client.get("/")
+    _expire_sessions()
+
+    page = _sign_in_page(client, f"/reports/{demo.report.pk}/")
+
+    assert EXPIRED in page and "8 小时没有操作会自动退出" in page
+    assert "登录后将回到刚才的页面" in page
+    assert SENT not in page and KEPT not in page
+
+
+def test_after_signing_out_the_sign_in_page_does_not_talk_of_expiry(demo, client):
+    assert _attempt(client, "clerk", "demo-clerk-2022").status_code == 302
+    client.get("/")
+    client.post("/accounts/logout/")
+
+    page = _sign_in_page(client, f"/reports/{demo.report.pk}/")
+
+    assert SENT in page
+    assert EXPIRED not in page
+
+
+def test_a_save_posted_after_the_session_ran_out_is_said_to_be_kept(demo, client):
+    url = f"/reports/{demo.report.pk}/edit/problems/"
+    assert _attempt(client, "clerk", "demo-clerk-2022").status_code == 302
+    client.get(url)
+    _expire_sessions()
+
+    response = client.post(url, {"problems": "新写的问题"}, follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == f"/accounts/login/?next={url}"
+    assert EXPIRED in page and KEPT in page and "请核对后点击“保存”" in page
+
+
+def test_the_signed_in_cookie_is_set_on_sign_in_and_removed_on_sign_out(demo, client):
+    from perfeval.signin import SIGNED_IN_COOKIE
+
+    _attempt(client, "clerk", "demo-clerk-2022")
+    cookie = client.cookies[SIGNED_IN_COOKIE]
+    assert cookie.value == "1"
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+
+    client.post("/accounts/logout/")
+    assert client.cookies[SIGNED_IN_COOKIE].value == ""
+
+
+def test_signing_out_of_the_admin_removes_the_signed_in_cookie_too(demo, client):
+    from perfeval.signin import SIGNED_IN_COOKIE
+
+    client.post("/admin/login/", {"username": "reviewer", "password": "demo-reviewer-2022"})
+    assert client.cookies[SIGNED_IN_COOKIE].value == "1"
+
+    client.post("/admin/logout/")
+    assert client.cookies[SIGNED_IN_COOKIE].value == ""
