@@ -77,6 +77,8 @@ def report_start(request):
 
 def report_detail(request, pk: int):
     report = report_for(request.user, pk)
+    # A reviewer has seen the submission here as in the admin: no withdrawing it any more.
+    workflow.review_opened(report=report, user=request.user)
     transitions = workflow.report_history(report=report)
     actions = workflow.available_actions(user=request.user, report=report)
     context = {

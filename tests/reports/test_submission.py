@@ -111,6 +111,21 @@ def test_no_withdraw_once_a_reviewer_has_opened_it(client_for, users, demo_repor
     assert Report.objects.get(pk=demo_report.pk).status == Status.SUBMITTED
 
 
+def test_a_reviewer_opening_it_on_the_site_or_in_the_admin_ends_the_withdrawal(
+    client_for, users, demo_report
+):
+    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    client_for("clerk").get(f"/reports/{demo_report.pk}/")
+    client_for("auditor").get(f"/reports/{demo_report.pk}/")
+    assert not ReviewOpening.objects.exists()
+    assert client_for("reviewer").get(f"/reports/{demo_report.pk}/").status_code == 200
+    assert ReviewOpening.objects.get().user == users["reviewer"]
+    admin_page = reverse("admin:reports_report_change", args=[demo_report.pk])
+    assert client_for("admin").get(admin_page).status_code == 200
+    assert ReviewOpening.objects.count() == 2
+    assert "withdraw" not in available_actions(user=users["clerk"], report=demo_report)
+
+
 def test_an_opening_counts_for_its_submission_only(users, demo_report):
     report_transition(report=demo_report, user=users["clerk"], action="submit")
     review_opened(report=demo_report, user=users["reviewer"])
