@@ -26,6 +26,9 @@ FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--disable-dev-shm-usage",
+    # Bootstrap scrolls smoothly unless the user asks for reduced motion: a click computed
+    # during a smooth scroll lands beside its element (a flaky "click intercepted").
+    "--force-prefers-reduced-motion",
 )
 
 
