@@ -25,10 +25,10 @@ from django.db.models import Model
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from .checks import ERROR
+from .checks import ERROR, Check
 from .editor import checks_shown
 from .models import Report, ReportTransition
-from .selectors import report_document
+from .selectors import ReportData, report_document
 
 # A cache of its own (settings.CACHES): entries are keyed by immutable content, so one per
 # process is never stale, with any number of workers and servers.
@@ -41,6 +41,10 @@ class DocumentHtml:
 
     checks: SafeString
     body: SafeString
+    # What they were made from, when made for this request (not read back from the cache):
+    # the report's figures and its checks as the page lists them.
+    data: ReportData | None = None
+    shown: tuple[Check, ...] = ()
 
 
 def report_document_html(
@@ -88,4 +92,6 @@ def _render(report: Report) -> DocumentHtml:
     return DocumentHtml(
         checks=render_to_string("reports/_checks.html", context),
         body=render_to_string("reports/_document.html", context),
+        data=doc["data"],
+        shown=tuple(shown),
     )

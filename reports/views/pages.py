@@ -12,10 +12,9 @@ from perfeval.landing import landing
 
 from .. import archive, editor, workflow
 from ..documents import report_document_html
-from ..editor import checks_shown
 from ..forms import ReportStartForm
 from ..models import MAX_YEAR, Report
-from ..selectors import report_data, report_scores
+from ..selectors import report_scores
 from ..services import report_create, report_start_next_year
 from ..workflow import TransitionRefused
 from .access import report_for
@@ -81,9 +80,10 @@ def report_detail(request, pk: int):
     workflow.review_opened(report=report, user=request.user)
     transitions = workflow.report_history(report=report)
     actions = workflow.available_actions(user=request.user, report=report)
+    document = report_document_html(report=report, transitions=transitions)
     context = {
         "report": report,
-        "document": report_document_html(report=report, transitions=transitions),
+        "document": document,
         "can_edit": access.may(request.user, access.CHANGE, report),
         "can_download": access.may(request.user, access.DOWNLOAD, report),
         "can_preview_pdf": access.may(request.user, access.PREVIEW, report),
@@ -97,8 +97,8 @@ def report_detail(request, pk: int):
         context["state_note"] = workflow.state_note(report)
     if "submit" in actions:
         # The confirmation shows the total, the grade and what is still wrong or worth a look.
-        data = report_data(report=report)
-        context |= {"data": data, "submit_checks": check_links(report, checks_shown(data))}
+        # Made for this request: only an approved report's document comes from the cache.
+        context |= {"data": document.data, "submit_checks": check_links(report, document.shown)}
     return render(request, "reports/report_detail.html", context)
 
 

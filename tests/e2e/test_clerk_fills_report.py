@@ -147,11 +147,8 @@ def test_submit_is_refused_with_the_list_of_errors(browser, e2e_demo):
     assert "还有 1 个错误，改正后才能提交" in dialog.text
     assert "“六、存在的主要问题”尚未填写" in dialog.text
     assert not b.find("#submit-confirm").is_enabled()
-    # The tab of the page says so too.
-    assert (
-        "1 个错误" in b.find("a[data-section='problems']").text
-        or "未填 1" in b.find("a[data-section='problems']").text
-    )
+    # The tab of the page says so too: a text not filled in yet.
+    assert b.find("a[data-section='problems'] .section-state").text == "未填 1"
     assert Report.objects.get(year=2022).status == "draft"
 
 
