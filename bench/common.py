@@ -100,7 +100,7 @@ def demo_sources() -> list[Path]:
     """The code whose change makes a cached demo database stale."""
     return [
         *_schema_files(),
-        ROOT / "reports" / "demo_data.py",
+        *ROOT.glob("reports/demo/*.py"),
         ROOT / "reports" / "services.py",
         *ROOT.glob("scoring/frameworks/*.json"),
     ]

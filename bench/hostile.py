@@ -44,8 +44,8 @@ def one(path: Path) -> dict:
     import django
 
     django.setup()
-    from reports.excel.importer import SelfevalImportRefused, selfeval_import
     from reports.selectors import report_get
+    from sheets.importer import SelfevalImportRefused, selfeval_import
 
     demo = report_get(department_name=common.DEMO_DEPARTMENT, year=common.DEMO_YEAR)
     data = path.read_bytes()
@@ -80,8 +80,8 @@ def run_one(path: Path, env: dict[str, str]) -> dict:
 
 def files_write(work: Path) -> dict[str, tuple[Path, str | None]]:
     """The baseline and every hostile file in ``work``: name → (path, expected refusal)."""
-    from reports.excel.export import selfeval_xlsx
     from reports.selectors import report_get
+    from sheets.export import selfeval_xlsx
     from tests.excel import hostile
 
     demo = report_get(department_name=common.DEMO_DEPARTMENT, year=common.DEMO_YEAR)

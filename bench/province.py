@@ -38,7 +38,7 @@ def province_database():
 
     sources = [
         *common.demo_sources(),
-        common.ROOT / "reports" / "management" / "commands" / "generate_province.py",
+        common.ROOT / "reports" / "demo" / "province.py",
         common.ROOT / "reports" / "selectors.py",
     ]
     return common.cached_database(f"province-{COUNTIES}x{DEPARTMENTS}", sources, build)

@@ -94,10 +94,10 @@ def measure(figures: dict, work: Path) -> None:
     database = common.database_copy(common.demo_database(), work)
     common.django_setup(database=database, media=work / "media")
 
-    from reports.excel.export import selfeval_xlsx
-    from reports.excel.importer import selfeval_import
     from reports.selectors import report_get
     from scoring.models import IndicatorResult
+    from sheets.export import selfeval_xlsx
+    from sheets.importer import selfeval_import
 
     demo = report_get(department_name=common.DEMO_DEPARTMENT, year=common.DEMO_YEAR)
     big = big_report_create(demo=demo)

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
 from perfeval.limits import UPLOAD_MAX_BYTES
-from reports.excel.measure import size_refusal
+from sheets.measure import size_refusal
 
 # Documents a browser runs as pages; everything else (PDF, XLSX, ZIP, JSON) runs no script.
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "image/svg+xml")

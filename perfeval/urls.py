@@ -22,4 +22,5 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("reports.urls")),
+    path("", include("dashboard.urls")),
 ]

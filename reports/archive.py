@@ -22,8 +22,8 @@ from zipstream import ZipStream
 
 from perfeval.backup import database_snapshot
 from scoring.models import GradeBand, Indicator
+from sheets.export import selfeval_xlsx
 
-from .excel.export import selfeval_xlsx
 from .guards import REPORT_OWNED
 from .models import ApprovedVersion, Download, OfficialPdf, Report
 from .pdf import render_report_pdf

@@ -6,8 +6,8 @@ from django.db.models import Q, QuerySet
 from departments.models import Department
 from perfeval.limits import UPLOAD_MAX_BYTES
 from scoring.models import GradeBand
+from sheets.measure import name_refusal, size_refusal
 
-from .excel.measure import name_refusal, size_refusal
 from .models import MAX_YEAR, MIN_YEAR, ApprovedVersion, Report
 
 DEPARTMENT_CHOICES_MAX = 200

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import comments, dashboard, downloads, edit, imports, pages
+from .views import comments, downloads, edit, imports, pages
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -22,16 +22,4 @@ urlpatterns = [
     path("approved/", downloads.archive_list, name="archive"),
     path("approved/zip/", downloads.archive_zip, name="archive_zip"),
     path("approved/prepare/", downloads.archive_prepare, name="archive_prepare"),
-    path("dashboard/", dashboard.dashboard_latest, name="dashboard_latest"),
-    path("dashboard/<year:year>/", dashboard.dashboard_page, name="dashboard"),
-    path(
-        "dashboard/<year:year>/export.xlsx",
-        dashboard.dashboard_export,
-        name="dashboard_export",
-    ),
-    path(
-        "departments/<id:pk>/history/",
-        dashboard.department_history,
-        name="department_history",
-    ),
 ]

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from departments.models import User
-from reports.services import demo_load
+from reports.demo.load import demo_load
 
 SEED_TEXT = (Path(__file__).parent / "data" / "seed_liuyang_2022.txt").read_text(encoding="utf-8")
 DEMO_DEPARTMENT = "浏阳市人大常委会机关"

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "budgets",
     "scoring",
     "reports",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

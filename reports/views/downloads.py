@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 
 from perfeval import access
 from perfeval.converters import IdConverter
+from sheets.export import selfeval_xlsx
 
 from .. import archive, tasks
-from ..excel.export import selfeval_xlsx
 from ..forms import ArchiveFilterForm
 from ..models import Download
 from .access import report_and_version_for, report_for

@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from ..excel import importer
+from sheets import importer
+
 from ..forms import SelfevalUploadForm
 from .access import editable_report_for
 

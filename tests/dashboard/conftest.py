@@ -2,7 +2,7 @@
 
 import pytest
 
-from reports.management.commands.generate_province import province_generate
+from reports.demo.province import province_generate
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import pytest
 
-from reports import charts
+from dashboard import charts
 
 
 def test_nice_ticks_cover_the_values_with_round_steps():

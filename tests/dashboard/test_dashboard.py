@@ -11,10 +11,10 @@ from openpyxl import load_workbook
 
 from budgets.calc import Amounts, ThreePublicAmounts
 from budgets.models import ThreePublicLine
-from reports.dashboard import ReportFigures
+from dashboard.overview import ReportFigures
+from dashboard.views import dashboard_workbook
 from reports.models import Report
 from reports.selectors import report_scores
-from reports.views.dashboard import dashboard_workbook
 
 
 def number(html: str, element_id: str) -> str:

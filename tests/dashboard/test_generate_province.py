@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 
 from budgets.models import ExpenditureLine, Project
 from departments.models import Department
-from reports.management.commands import generate_province
+from reports.demo import province
 from reports.management.commands.generate_province import Command
 from reports.models import ApprovedVersion, Report
 from reports.selectors import report_data, report_scores
@@ -36,7 +36,7 @@ def test_command_makes_counties_times_departments_reports_with_regions(demo):
 
 def test_help_says_it_is_test_data():
     assert "TEST DATA" in Command.help
-    assert "TEST DATA" in generate_province.__doc__
+    assert "TEST DATA" in province.__doc__
 
 
 @pytest.mark.django_db

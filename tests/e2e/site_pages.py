@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from selenium.webdriver.support.ui import WebDriverWait
 
 from reports import comments
-from reports.demo_data import DEMO_USERS
+from reports.demo.data import DEMO_USERS
 from reports.editor import SECTIONS
 from reports.services import report_start_next_year
 from reports.workflow import report_transition

@@ -4,7 +4,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 from selenium.webdriver.support.ui import WebDriverWait
 
-from reports.demo_data import DEMO_USERS
+from reports.demo.data import DEMO_USERS
 from reports.editor import SECTIONS
 
 PASSWORDS = {username: password for username, password, *_ in DEMO_USERS}

@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from budgets.models import ExpenditureLine, IncomeLine, ThreePublicLine
 from departments.models import Department
-from reports import demo_data
+from reports.demo import data as demo_data
 from reports.models import Report
 from scoring.models import Framework, GroupResult, Indicator, IndicatorResult
 from scoring.rules import num

@@ -10,8 +10,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from budgets.models import ExpenditureLine, IncomeLine, ThreePublicLine
-from reports.excel.export import formula_like, selfeval_xlsx
 from scoring.models import GroupResult, IndicatorResult
+from sheets.export import formula_like, selfeval_xlsx
 from tests.conftest import DEMO_DEPARTMENT
 from tests.writes import rows_update
 

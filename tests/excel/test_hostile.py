@@ -16,17 +16,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from reports.excel import read
-from reports.excel.export import selfeval_xlsx
-from reports.excel.importer import SelfevalImportRefused, selfeval_import
-from reports.excel.measure import (
+from reports.selectors import report_data
+from scoring.models import GroupResult, IndicatorResult
+from sheets import read
+from sheets.export import selfeval_xlsx
+from sheets.importer import SelfevalImportRefused, selfeval_import
+from sheets.measure import (
     UnreadableWorkbook,
     name_refusal,
     size_refusal,
     workbook_measure,
 )
-from reports.selectors import report_data
-from scoring.models import GroupResult, IndicatorResult
 from tests.excel import hostile
 from tests.excel.conftest import (
     Layout,
@@ -271,7 +271,7 @@ def test_the_workbook_is_loaded_once_even_with_formulas(monkeypatch):
 
 
 def test_the_upload_page_reads_the_workbook_once(client_for, demo_report, monkeypatch):
-    from reports.excel import importer
+    from sheets import importer
 
     reads = []
     real = importer.selfeval_read

@@ -11,17 +11,17 @@ from openpyxl import load_workbook
 
 from budgets.models import ExpenditureLine
 from departments.models import Department
-from reports.excel.importer import (
+from reports.models import NARRATIVE_FIELDS, Report
+from reports.selectors import report_data, report_summary
+from reports.services import report_create
+from scoring.models import Framework, GroupResult, IndicatorResult
+from sheets.importer import (
     MAX_BYTES,
     SelfevalImportRefused,
     SelfevalSheetChoice,
     selfeval_identity_check,
     selfeval_import,
 )
-from reports.models import NARRATIVE_FIELDS, Report
-from reports.selectors import report_data, report_summary
-from reports.services import report_create
-from scoring.models import Framework, GroupResult, IndicatorResult
 from tests.conftest import DEMO_DEPARTMENT
 from tests.excel.conftest import (
     OTHER_FRAMEWORK_TOTAL,
@@ -202,7 +202,7 @@ def test_typed_actuals_are_stored_as_typed_and_the_one_unlike_the_figures_is_an_
 def test_an_exported_computed_actual_reads_back_as_computed_and_an_edited_one_as_typed(
     demo_report,
 ):
-    from reports.excel.export import selfeval_xlsx
+    from sheets.export import selfeval_xlsx
 
     book = load_workbook(BytesIO(selfeval_xlsx(report=demo_report)))
     sheet = book["自评表"]
@@ -610,7 +610,7 @@ def test_command_refuses_an_unknown_sheet_listing_the_sheets(fresh_report, tmp_p
 
 
 def test_round_trip_export_then_import_gives_the_same_summary(demo_report, fresh_report):
-    from reports.excel.export import selfeval_xlsx
+    from sheets.export import selfeval_xlsx
 
     # The 自评表 carries the 年度总体目标 only; the rest of the narrative is copied so that
     # the checks, which read it, compare like with like.

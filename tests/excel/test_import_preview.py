@@ -9,15 +9,15 @@ from openpyxl import load_workbook
 
 from budgets.models import ExpenditureLine, IncomeLine, ThreePublicLine
 from budgets.writers import line_save
-from reports.excel.export import selfeval_xlsx
-from reports.excel.importer import (
+from reports.views.imports import PENDING_UPLOADS
+from reports.workflow import report_transition
+from scoring.models import GroupResult, IndicatorResult
+from sheets.export import selfeval_xlsx
+from sheets.importer import (
     SelfevalImportOutdated,
     SelfevalImportRefused,
     selfeval_import,
 )
-from reports.views.imports import PENDING_UPLOADS
-from reports.workflow import report_transition
-from scoring.models import GroupResult, IndicatorResult
 from tests.excel.conftest import db_state
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

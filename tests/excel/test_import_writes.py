@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 
 from budgets.models import ExpenditureLine, IncomeLine, ThreePublicLine
-from reports.excel.export import selfeval_xlsx
-from reports.excel.importer import selfeval_import
 from scoring.models import GroupResult, IndicatorResult
+from sheets.export import selfeval_xlsx
+from sheets.importer import selfeval_import
 
 MODELS = (IncomeLine, ExpenditureLine, ThreePublicLine, IndicatorResult, GroupResult)
 

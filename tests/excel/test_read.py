@@ -7,7 +7,7 @@ from io import BytesIO
 import pytest
 from openpyxl import Workbook
 
-from reports.excel.read import (
+from sheets.read import (
     NotANumber,
     UnreadableWorkbook,
     clean,

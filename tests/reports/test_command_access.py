@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from reports.excel.export import selfeval_xlsx
 from scoring.models import IndicatorResult
+from sheets.export import selfeval_xlsx
 from tests.conftest import DEMO_DEPARTMENT
 
 REPORT = ["--department", DEMO_DEPARTMENT, "--year", "2022"]

@@ -15,9 +15,9 @@ from openpyxl import load_workbook
 
 from budgets.models import ExpenditureLine, Project, ThreePublicLine
 from budgets.writers import lines_sync
-from reports.excel.export import selfeval_xlsx
 from reports.pdf import render_report_pdf
 from scoring.models import IndicatorResult
+from sheets.export import selfeval_xlsx
 from tests.reports.test_editor import form_data
 from tests.writes import rows_update
 

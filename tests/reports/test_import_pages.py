@@ -13,13 +13,13 @@ from openpyxl import load_workbook
 
 from departments.models import User
 from perfeval.limits import UPLOAD_MAX_BYTES
-from reports.excel.export import selfeval_xlsx
 from reports.models import Report
 from reports.selectors import report_data
 from reports.services import report_start_next_year
 from reports.views.imports import PENDING_MAX_AGE, PENDING_UPLOADS
 from reports.workflow import report_transition
 from scoring.models import IndicatorResult
+from sheets.export import selfeval_xlsx
 from tests.excel.conftest import draft_and_final_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

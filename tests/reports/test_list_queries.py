@@ -3,7 +3,7 @@
 import pytest
 
 from departments.models import Department
-from reports.management.commands.generate_province import province_generate
+from reports.demo.province import province_generate
 from reports.models import Report
 
 LIST = "/admin/reports/report/"

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from departments.models import Department, OrgUnit
-from reports import demo_data
+from reports.demo import data as demo_data
 from reports.models import Report
 from reports.selectors import report_data
 from scoring import rules

@@ -16,9 +16,9 @@ from weasyprint.document import Document
 from weasyprint.formatting_structure.boxes import BlockBox, LineBox, TextBox
 
 from reports import pdf as report_pdf
+from reports.demo.load import demo_load
 from reports.pdf import last_two, print_rows, render_report_pdf, rows_to_cut
 from reports.selectors import report_data
-from reports.services import demo_load
 from reports.workflow import report_transition
 from scoring.core import Group, Row, Scorecard, Section
 from scoring.models import Indicator, IndicatorResult

@@ -1,8 +1,8 @@
 """Write a report's 自评表 as an .xlsx workbook in the official layout."""
 
 from perfeval import access
-from reports.excel.export import selfeval_xlsx
 from reports.management.base import ReportCommand, acting_user
+from sheets.export import selfeval_xlsx
 
 
 class Command(ReportCommand):

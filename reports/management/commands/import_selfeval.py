@@ -8,13 +8,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from departments.models import Department
-from reports.excel.importer import SelfevalImportRefused, SelfevalSheetChoice, selfeval_import
-from reports.excel.measure import size_refusal
-from reports.excel.read import Problem
 from reports.management.base import acting_user
 from reports.models import Report
 from reports.selectors import report_data
 from reports.services import report_create
+from sheets.importer import SelfevalImportRefused, SelfevalSheetChoice, selfeval_import
+from sheets.measure import size_refusal
+from sheets.read import Problem
 
 
 def department_code(name: str) -> str:
@@ -76,7 +76,7 @@ class Command(BaseCommand):
         actor = acting_user(user) if user else None
         path = Path(file)
         try:
-            # The workbook is measured before it is parsed (reports/excel/measure.py); a file
+            # The workbook is measured before it is parsed (sheets/measure.py); a file
             # over the upload limit is not even read into memory.
             too_large = size_refusal(path.stat().st_size)
             data = b"" if too_large else path.read_bytes()

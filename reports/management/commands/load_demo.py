@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from departments.models import Role
-from reports.services import demo_load
+from reports.demo.load import demo_load
 
 ROLE_NAMES = dict(Role.Code.choices)
 

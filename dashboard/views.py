@@ -20,12 +20,12 @@ from departments.models import Department
 from departments.roles import is_admin
 from perfeval import access
 from perfeval.converters import YearConverter
+from reports.checks import EXECUTION_BAND
+from reports.models import Report
 from scoring.rules import DEFAULT_GRADE_BANDS
 
-from .. import charts, dashboard
-from ..checks import EXECUTION_BAND
-from ..dashboard import DashboardFilters, ReportFigures
-from ..models import Report
+from . import charts, overview
+from .overview import DashboardFilters, ReportFigures
 
 BAND = (float(EXECUTION_BAND[0]), float(EXECUTION_BAND[1]))
 TABLE_ROWS = 25
@@ -43,7 +43,7 @@ class DashboardFilterForm(forms.Form):
     sort = forms.ChoiceField(
         label="表格排序",
         required=False,
-        choices=[(key, label) for key, (label, _) in dashboard.SORTS.items()],
+        choices=[(key, label) for key, (label, _) in overview.SORTS.items()],
     )
 
     def __init__(self, data, *, year: int, years: list[int], regions: list[str], grades):
@@ -95,7 +95,7 @@ def dashboard_latest(request):
     params = request.GET.copy()
     year = params.pop("year", [""])[-1]
     if not YearConverter.is_valid(year):
-        years = dashboard.dashboard_years(user=request.user)
+        years = overview.dashboard_years(user=request.user)
         year = years[0] if years else date.today().year - 1
     url = reverse("dashboard", args=[int(year)])
     return redirect(f"{url}?{params.urlencode()}" if params else url)
@@ -106,9 +106,9 @@ def _filter_form(request, year: int) -> DashboardFilterForm:
     return DashboardFilterForm(
         request.GET,
         year=year,
-        years=dashboard.dashboard_years(user=user),
-        regions=dashboard.dashboard_regions(user=user, year=year),
-        grades=dashboard.grade_names(reports=dashboard.dashboard_scope(user=user, year=year)),
+        years=overview.dashboard_years(user=user),
+        regions=overview.dashboard_regions(user=user, year=year),
+        grades=overview.grade_names(reports=overview.dashboard_scope(user=user, year=year)),
     )
 
 
@@ -134,12 +134,12 @@ def _scope_note(user, filters: DashboardFilters) -> str:
 def dashboard_page(request, year: int):
     _require_dashboard(request.user)
     form = _filter_form(request, year)
-    reports = dashboard.dashboard_reports(user=request.user, filters=form.filters())
+    reports = overview.dashboard_reports(user=request.user, filters=form.filters())
     grades = [name for name, _ in form.fields["grade"].choices if name]
-    summary = dashboard.dashboard_summary(reports=reports, grades=grades)
+    summary = overview.dashboard_summary(reports=reports, grades=grades)
     sort = form.order
-    rows = dashboard.dashboard_rows(reports=reports, sort=sort, limit=TABLE_ROWS)
-    rate_kind, rates = dashboard.execution_rates(reports=reports, total=summary.total)
+    rows = overview.dashboard_rows(reports=reports, sort=sort, limit=TABLE_ROWS)
+    rate_kind, rates = overview.execution_rates(reports=reports, total=summary.total)
     three = summary.three_public
     filters = form.filters()
     context = {
@@ -149,7 +149,7 @@ def dashboard_page(request, year: int):
         "query": form.query(),
         "summary": summary,
         "rows": rows,
-        "sort_label": dashboard.SORTS[sort][0],
+        "sort_label": overview.SORTS[sort][0],
         "rate_kind": rate_kind,
         "rates": rates,
         "band": EXECUTION_BAND,
@@ -199,7 +199,7 @@ def dashboard_page(request, year: int):
             value_format=_money_label,
         ),
     }
-    return render(request, "reports/dashboard/dashboard.html", context)
+    return render(request, "dashboard/dashboard.html", context)
 
 
 # --- Excel --------------------------------------------------------------------------------
@@ -271,8 +271,8 @@ def dashboard_export(request, year: int):
     _require_dashboard(request.user)
     form = _filter_form(request, year)
     filters = form.filters()
-    reports = dashboard.dashboard_reports(user=request.user, filters=filters)
-    rows = dashboard.dashboard_rows(reports=reports, sort=form.order, limit=None)
+    reports = overview.dashboard_reports(user=request.user, filters=filters)
+    rows = overview.dashboard_rows(reports=reports, sort=form.order, limit=None)
     parts = [f"{year} 年", filters.region, filters.grade and f"等级{filters.grade}"]
     if filters.status:
         parts.append(Report.Status(filters.status).label)
@@ -296,7 +296,7 @@ def dashboard_export(request, year: int):
 def department_history(request, pk: int):
     """Every year of one department the user may see; 404 when they may see none."""
     department = get_object_or_404(Department, pk=pk)
-    rows = dashboard.department_history(user=request.user, department=department)
+    rows = overview.history_figures(user=request.user, department=department)
     if not rows:
         raise Http404("没有找到该部门可查看的报告。")
     years = [str(row.year) for row in rows]
@@ -344,4 +344,4 @@ def department_history(request, pk: int):
             value_format=_money_label,
         ),
     }
-    return render(request, "reports/dashboard/history.html", context)
+    return render(request, "dashboard/history.html", context)

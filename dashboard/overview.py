@@ -31,12 +31,11 @@ from budgets.calc import ZERO, Amounts, ThreePublicAmounts, money, rate_pct, sha
 from budgets.models import ThreePublicKind, ThreePublicLine
 from departments.models import Department
 from perfeval import access
+from reports.checks import EXECUTION_BAND
+from reports.models import Report
 from scoring.models import GradeBand
 from scoring.rules import UNSCORED
 from scoring.selectors import SCORE_SLACK, grade_expression
-
-from .checks import EXECUTION_BAND
-from .models import Report
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 SCORE = DecimalField(max_digits=8, decimal_places=2)
@@ -500,7 +499,7 @@ def execution_rates(*, reports: QuerySet[Report], total: int) -> tuple[str, list
 # --- A department's history --------------------------------------------------------------
 
 
-def department_history(*, user, department: Department) -> list[ReportFigures]:
+def history_figures(*, user, department: Department) -> list[ReportFigures]:
     """The department's reports this user may see, oldest year first: one query."""
     reports = access.visible_reports(user).filter(department=department)
     return [

@@ -1,0 +1,1 @@
+"""Demo and generated data: the reference report (data, load) and the province generator."""
