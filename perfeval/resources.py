@@ -20,9 +20,7 @@ from import_export.formats import base_formats
 
 from budgets.calc import ungrouped
 from budgets.forms import MISGROUPED
-
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from sheets.cells import formula_escaped, formula_unescaped
 
 
 class SafeTextWidget(widgets.CharWidget):
@@ -32,17 +30,10 @@ class SafeTextWidget(widgets.CharWidget):
     """
 
     def render(self, value, obj=None, **kwargs):
-        text = super().render(value, obj, **kwargs)
-        if isinstance(text, str) and text.startswith(FORMULA_STARTS):
-            return "'" + text
-        return text
+        return formula_escaped(super().render(value, obj, **kwargs))
 
     def clean(self, value, row=None, **kwargs):
-        text = super().clean(value, row, **kwargs)
-        if isinstance(text, str) and text[1:2] and text.startswith("'"):
-            if text[1:].startswith(FORMULA_STARTS):
-                return text[1:]
-        return text
+        return formula_unescaped(super().clean(value, row, **kwargs))
 
 
 class AmountWidget(widgets.DecimalWidget):
@@ -56,13 +47,13 @@ class AmountWidget(widgets.DecimalWidget):
         if value is None or isinstance(value, (int, float, Decimal)):
             return super().clean(value, row, **kwargs)
         text = unicodedata.normalize("NFKC", str(value)).strip()
-        text = ungrouped(text.removesuffix("万元").removesuffix("分").strip())
-        if text is None:
+        plain = ungrouped(text.removesuffix("万元").removesuffix("分").strip())
+        if plain is None:
             raise ValueError(f"“{value}”{MISGROUPED}")
-        if not text:
+        if not plain:
             return None
         try:
-            number = Decimal(text)
+            number = Decimal(plain)
         except InvalidOperation:
             raise ValueError(f"“{value}”不是数字：请填写数字，如 2320.58。") from None
         if not number.is_finite():

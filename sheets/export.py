@@ -42,6 +42,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from io import BytesIO
 
+from django.db.models import Model
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
@@ -51,11 +52,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from budgets.calc import money
 from budgets.models import ExpenditureLine, IncomeLine, ThreePublicLine
+from perfeval.fields import model_field
 from reports.models import Report
-from reports.selectors import report_data, report_document
+from reports.selectors import SelfEvalTable, report_document
 from scoring.core import Row
 
-from .read import COMPUTED_MARK
+from .cells import keep_as_text
+from .grid import COMPUTED_MARK
 
 SELFEVAL_SHEET = "自评表"
 LINES_SHEET = "收支明细"
@@ -80,12 +83,26 @@ INCOME_LABELS = ("来源", "说明", "全年预算数", "全年执行数")
 EXPENDITURE_LABELS = ("性质", "资金来源", "说明", "全年预算数", "全年执行数")
 THREE_PUBLIC_LABELS = ("项目", "预算数", "决算数", "上年决算数", "数量")
 LINES_WIDTHS = (30, 14, 24, 14, 14)
+# The 收支明细 tables in order: heading, label row, the lines' model and the fields shown.
+LINE_TABLES: tuple[tuple[str, tuple[str, ...], type[Model], tuple[str, ...]], ...] = (
+    (INCOME_HEADING, INCOME_LABELS, IncomeLine, ("source", "description", "budget", "actual")),
+    (
+        EXPENDITURE_HEADING,
+        EXPENDITURE_LABELS,
+        ExpenditureLine,
+        ("nature", "fund_source", "description", "budget", "actual"),
+    ),
+    (
+        THREE_PUBLIC_HEADING,
+        THREE_PUBLIC_LABELS,
+        ThreePublicLine,
+        ("kind", "budget", "actual", "previous_actual", "count"),
+    ),
+)
 
 MONEY_FORMAT = "#,##0.00"
 RATE_FORMAT = "0.00%"
 POINTS_FORMAT = "General"  # 30, 2.5, 0.69: a weight or score as people write it
-# Cells that a spreadsheet would read as a formula if the text were typed in.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 COMMENT_AUTHOR = "perfeval"
 FONT_NAME = "宋体"
@@ -101,11 +118,6 @@ LINE_HEIGHT = 14  # points per line of 10-point text
 MIN_ROW_HEIGHT = 20
 
 
-def formula_like(text: str) -> bool:
-    """Whether a spreadsheet would take this text for a formula (formula injection)."""
-    return text.startswith(FORMULA_STARTS)
-
-
 def _put(ws: Worksheet, row: int, column: int, value, **style) -> Cell:
     """Write one cell; text always as a text cell, so "=1+1" stays the characters =1+1."""
     cell = ws.cell(row=row, column=column)
@@ -114,9 +126,7 @@ def _put(ws: Worksheet, row: int, column: int, value, **style) -> Cell:
         # an error: the text is cleaned, set, and its type forced back to a string.
         text = ILLEGAL_CHARACTERS_RE.sub("", value.replace("\r\n", "\n"))
         cell.value = text
-        cell.data_type = "s"
-        if formula_like(text):
-            cell.quotePrefix = True  # Excel keeps it as text even when the cell is edited
+        keep_as_text(cell)  # Excel keeps it as text even when the cell is edited
     else:
         cell.value = value
     cell.font = style.get("font", BODY_FONT)
@@ -165,10 +175,9 @@ def _amount(value: Decimal | None) -> Decimal | None:
     return None if value is None else money(value)
 
 
-def _header_block(ws: Worksheet, doc: dict) -> None:
-    report = doc["report"]
+def _header_block(ws: Worksheet, table: SelfEvalTable) -> None:
     last = LAST_COLUMN
-    _put(ws, 1, 1, f"{report.year} 年部门整体支出绩效自评表", font=TITLE_FONT)
+    _put(ws, 1, 1, f"{table.year} 年部门整体支出绩效自评表", font=TITLE_FONT)
     _merge(ws, 1, 1, 1, last)
     ws.row_dimensions[1].height = 32
     _put(ws, 2, 1, "单位：万元", alignment=RIGHT)
@@ -177,7 +186,7 @@ def _header_block(ws: Worksheet, doc: dict) -> None:
     _put(ws, 3, 1, "部门（单位）名称")
     _merge(ws, 3, 1, 3, 2)
     # The 署名单位, as on the PDF's cover and table (reports.selectors.report_document).
-    _put(ws, 3, 3, report.department.reporting_unit, alignment=LEFT)
+    _put(ws, 3, 3, table.unit, alignment=LEFT)
     _merge(ws, 3, 3, 3, last)
 
     _put(ws, 4, 1, "整体支出规模")
@@ -187,7 +196,7 @@ def _header_block(ws: Worksheet, doc: dict) -> None:
     _put(ws, 4, 6, "全年执行数")
     _put(ws, 4, 7, "执行率%")
     _merge(ws, 4, 7, 4, 8)
-    for row, line in enumerate(doc["header"], start=5):
+    for row, line in enumerate(table.header, start=5):
         _put(ws, row, 3, line.label, alignment=LEFT)
         _merge(ws, row, 3, row, 4)
         amounts = line.amounts
@@ -203,14 +212,14 @@ def _header_block(ws: Worksheet, doc: dict) -> None:
     _merge(ws, 9, 3, 9, 5)
     _put(ws, 9, 6, "全年完成情况")
     _merge(ws, 9, 6, 9, last)
-    _put(ws, 10, 3, report.annual_goal, alignment=LEFT)
+    _put(ws, 10, 3, table.annual_goal, alignment=LEFT)
     _merge(ws, 10, 3, 10, 5)
-    _put(ws, 10, 6, report.annual_goal_result, alignment=LEFT)
+    _put(ws, 10, 6, table.annual_goal_result, alignment=LEFT)
     _merge(ws, 10, 6, 10, last)
     _fit_height(
         ws,
         10,
-        [(report.annual_goal, _width(3, 5), 1), (report.annual_goal_result, _width(6, last), 1)],
+        [(table.annual_goal, _width(3, 5), 1), (table.annual_goal_result, _width(6, last), 1)],
     )
 
     _put(ws, 11, 1, "分解目标自评", font=BOLD_FONT)
@@ -218,14 +227,14 @@ def _header_block(ws: Worksheet, doc: dict) -> None:
     _box(ws, 3, 11, 1, last)
 
 
-def _indicator_table(ws: Worksheet, doc: dict) -> int:
+def _indicator_table(ws: Worksheet, table: SelfEvalTable) -> int:
     """The 分解目标自评 rows from ``HEADER_ROW`` on; returns the row of 总分."""
     for column, label in enumerate(COLUMN_LABELS, start=1):
         _put(ws, HEADER_ROW, column, label, font=BOLD_FONT)
     ws.row_dimensions[HEADER_ROW].height = MIN_ROW_HEIGHT
 
     row = FIRST_TABLE_ROW
-    for line in doc["rows"]:
+    for line in table.rows:
         if line.section_span:
             _put(ws, row, 1, line.section.name)
             _put(ws, row, 2, line.section.weight, number_format=POINTS_FORMAT)
@@ -255,12 +264,11 @@ def _indicator_table(ws: Worksheet, doc: dict) -> int:
         )
         row += 1
 
-    card = doc["scorecard"]
     _put(ws, row, 1, "总分", font=BOLD_FONT)
-    _put(ws, row, 2, card.total_weight, number_format=POINTS_FORMAT)
+    _put(ws, row, 2, table.total_weight, number_format=POINTS_FORMAT)
     _merge(ws, row, 3, row, 6)
-    _put(ws, row, 7, card.final_score, number_format=POINTS_FORMAT)
-    _put(ws, row, 8, f"评价等级：{card.grade}")
+    _put(ws, row, 7, table.total_score, number_format=POINTS_FORMAT)
+    _put(ws, row, 8, f"评价等级：{table.grade}")
     ws.row_dimensions[row].height = MIN_ROW_HEIGHT
     _box(ws, HEADER_ROW, row, 1, LAST_COLUMN)
     return row
@@ -284,15 +292,15 @@ def _actual_cell(ws: Worksheet, row: int, column: int, indicator: Row) -> None:
     cell.comment = Comment(ILLEGAL_CHARACTERS_RE.sub("", text), COMMENT_AUTHOR, 80, 200)
 
 
-def _selfeval_sheet(ws: Worksheet, doc: dict) -> None:
+def _selfeval_sheet(ws: Worksheet, table: SelfEvalTable) -> None:
     ws.title = SELFEVAL_SHEET
     for column, width in enumerate(COLUMN_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
-    _header_block(ws, doc)
-    last_row = _indicator_table(ws, doc)
-    if doc["table_note"]:
+    _header_block(ws, table)
+    last_row = _indicator_table(ws, table)
+    if table.note:
         last_row += 1
-        note = f"注：{doc['table_note']}"
+        note = f"注：{table.note}"
         _put(ws, last_row, 1, note, alignment=LEFT)
         _merge(ws, last_row, 1, last_row, LAST_COLUMN)
         _fit_height(ws, last_row, [(note, _width(1, LAST_COLUMN), 1)])
@@ -328,6 +336,14 @@ def _lines_table(
     return last + 2
 
 
+def _line_value(line: Model, name: str) -> object:
+    """A line's field as the sheet shows it: a choice by its Chinese label, money in 万元."""
+    if model_field(type(line), name).choices:
+        return str(getattr(line, f"get_{name}_display")())
+    value = getattr(line, name)
+    return _amount(value) if isinstance(value, Decimal) else value
+
+
 def _lines_sheet(ws: Worksheet, report: Report) -> None:
     ws.title = LINES_SHEET
     for column, width in enumerate(LINES_WIDTHS, start=1):
@@ -341,38 +357,12 @@ def _lines_sheet(ws: Worksheet, report: Report) -> None:
         alignment=Alignment(horizontal="left", vertical="center"),
     )
     row = 3
-    income = [
-        (
-            str(line.get_source_display()),
-            line.description,
-            _amount(line.budget),
-            _amount(line.actual),
-        )
-        for line in IncomeLine.objects.filter(report=report)
-    ]
-    row = _lines_table(ws, row, INCOME_HEADING, INCOME_LABELS, income)
-    spending = [
-        (
-            str(line.get_nature_display()),
-            str(line.get_fund_source_display()),
-            line.description,
-            _amount(line.budget),
-            _amount(line.actual),
-        )
-        for line in ExpenditureLine.objects.filter(report=report)
-    ]
-    row = _lines_table(ws, row, EXPENDITURE_HEADING, EXPENDITURE_LABELS, spending)
-    three_public = [
-        (
-            str(line.get_kind_display()),
-            _amount(line.budget),
-            _amount(line.actual),
-            _amount(line.previous_actual),
-            line.count,
-        )
-        for line in ThreePublicLine.objects.filter(report=report)
-    ]
-    _lines_table(ws, row, THREE_PUBLIC_HEADING, THREE_PUBLIC_LABELS, three_public)
+    for heading, labels, model, fields in LINE_TABLES:
+        lines = [
+            tuple(_line_value(line, name) for name in fields)
+            for line in model._default_manager.filter(report=report)
+        ]
+        row = _lines_table(ws, row, heading, labels, lines)
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
@@ -381,9 +371,9 @@ def _lines_sheet(ws: Worksheet, report: Report) -> None:
 
 def selfeval_workbook(*, report: Report) -> Workbook:
     """The report's 自评表 in the official layout, and its income and spending lines."""
-    doc = report_document(report=report, data=report_data(report=report))
+    table = report_document(report=report).table
     workbook = Workbook()
-    _selfeval_sheet(workbook.active, doc)
+    _selfeval_sheet(workbook.active, table)
     _lines_sheet(workbook.create_sheet(), report)
     workbook.properties.title = f"{report.department.name} {report.year} 年部门整体支出绩效自评表"
     workbook.properties.creator = "perfeval"

@@ -442,7 +442,8 @@ class _SheetCounter:
         self.dimension = ""
         self.formula = False
         self.value: list[str] | None = None  # the text of a formula's <v>, while in it
-        self.parser = None  # set by the caller, to listen to text only inside those
+        # Set by the caller, to listen to text only inside those.
+        self.parser: expat.XMLParserType | None = None
         self.blank_formulas: set[tuple[int, int]] = set()
 
     @property
@@ -460,7 +461,8 @@ class _SheetCounter:
                 self.formula = True
             elif local == "v" and self.formula:  # <f> comes before <v>
                 self.value = []
-                self.parser.CharacterDataHandler = self.value.append
+                if self.parser is not None:
+                    self.parser.CharacterDataHandler = self.value.append
         elif local == "row":
             self._row(attrs.get("r"))
         elif local == "mergeCell":
@@ -469,7 +471,7 @@ class _SheetCounter:
             self._dimension(attrs.get("ref", ""))
 
     def end(self, _tag: str) -> None:
-        if self.value is not None:
+        if self.value is not None and self.parser is not None:
             self.parser.CharacterDataHandler = None
         if self.depth == self.cell_depth:
             if self.formula and not "".join(self.value or ()).strip():
@@ -593,13 +595,3 @@ class _SheetCounter:
             merged_area=self.merged_area,
             blank_formulas=frozenset(self.blank_formulas),
         )
-
-
-__all__ = [
-    "SheetMeasure",
-    "UnreadableWorkbook",
-    "WorkbookMeasure",
-    "name_refusal",
-    "size_refusal",
-    "workbook_measure",
-]
