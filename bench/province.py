@@ -39,6 +39,7 @@ def province_database():
     sources = [
         *common.demo_sources(),
         common.ROOT / "reports" / "demo" / "province.py",
+        common.ROOT / "reports" / "workflow.py",
         common.ROOT / "reports" / "selectors.py",
     ]
     return common.cached_database(f"province-{COUNTIES}x{DEPARTMENTS}", sources, build)

@@ -7,8 +7,10 @@ templates draw the shapes these functions place. Coordinates are SVG user units,
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+
+from perfeval.numbers import axis_text as tick_label
 
 Number = float | int
 
@@ -58,12 +60,6 @@ def nice_ticks(lo: float, hi: float, count: int = 5, *, whole: bool = False) -> 
     while ticks[-1] < hi - step * 1e-9:
         ticks.append(round(ticks[-1] + step, 10))
     return ticks
-
-
-def tick_label(value: float, unit: str = "") -> str:
-    """30, 2.5, 1,200 — as people write axis numbers."""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{text}{unit}"
 
 
 @dataclass(frozen=True)
@@ -199,44 +195,8 @@ def column_chart(
         lo, hi, ticks = _value_domain(flat, value_min, value_max, 5, whole)
     y = Scale(lo, hi, bottom, top)
     slot = (right - left) / max(len(categories), 1)
-    gap = slot * 0.2
-    per_series = 1 if stacked else max(len(series), 1)
-    bar_width = (slot - gap) / per_series
-    bars = []
-    for i, category in enumerate(categories):
-        x0 = left + i * slot + gap / 2
-        base = 0.0
-        last = max((k for k, s in enumerate(series) if s.values[i] is not None), default=-1)
-        for k, s in enumerate(series):
-            value = s.values[i]
-            if value is None:
-                continue
-            value = float(value)
-            shown = value_format(base + value if stacked else value, unit)
-            if stacked and k != last:
-                shown = ""
-            if stacked:
-                y_top, y_bottom = y(base + value), y(base)
-                x = x0
-                base += value
-            else:
-                y_top, y_bottom = y(max(value, 0)), y(min(value, 0))
-                x = x0 + k * bar_width
-            css = " ".join(c for c in (s.css, _band_class(value, band)) if c)
-            bars.append(
-                Rect(
-                    x=round(x, 2),
-                    y=round(y_top, 2),
-                    width=round(bar_width, 2),
-                    height=round(max(y_bottom - y_top, 0.5), 2),
-                    label=category,
-                    title=f"{category} {s.name} {value_format(value, unit)}".replace("  ", " "),
-                    css=css,
-                    value_label=shown,
-                    value_x=round(x + bar_width / 2, 2),
-                    value_y=round(y_top - 3, 2),
-                )
-            )
+    columns = _Columns(y, slot, left, stacked, band, unit, value_format, series)
+    bars = [bar for i, category in enumerate(categories) for bar in columns.bars(i, category)]
     band_rect = None
     if band is not None:
         band_top, band_bottom = y(band[1]), y(band[0])
@@ -247,6 +207,81 @@ def column_chart(
             round(band_bottom - band_top, 2),
             label=f"{tick_label(band[0])}–{tick_label(band[1])}{unit}",
         )
+    return _upright_chart(
+        (width, height, left, top, right, bottom),
+        y,
+        ticks,
+        unit,
+        tuple(Tick(round(left + (i + 0.5) * slot, 2), c) for i, c in enumerate(categories)),
+        series,
+        rules,
+        bars=tuple(bars),
+        band=band_rect,
+    )
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """How one category's bars stand in a column chart."""
+
+    y: Scale
+    slot: float
+    left: float
+    stacked: bool
+    band: tuple[float, float] | None
+    unit: str
+    value_format: Callable[[float, str], str]
+    series: Sequence[Series]
+
+    def bars(self, i: int, category: str) -> list[Rect]:
+        gap = self.slot * 0.2
+        bar_width = (self.slot - gap) / (1 if self.stacked else max(len(self.series), 1))
+        x0 = self.left + i * self.slot + gap / 2
+        base, bars, fmt = 0.0, [], self.value_format
+        last = max((k for k, s in enumerate(self.series) if s.values[i] is not None), default=-1)
+        for k, s in enumerate(self.series):
+            raw = s.values[i]
+            if raw is None:
+                continue
+            value = float(raw)
+            if self.stacked:
+                shown = fmt(base + value, self.unit) if k == last else ""
+                y_top, y_bottom, x = self.y(base + value), self.y(base), x0
+                base += value
+            else:
+                shown = fmt(value, self.unit)
+                y_top, y_bottom = self.y(max(value, 0)), self.y(min(value, 0))
+                x = x0 + k * bar_width
+            bars.append(
+                Rect(
+                    x=round(x, 2),
+                    y=round(y_top, 2),
+                    width=round(bar_width, 2),
+                    height=round(max(y_bottom - y_top, 0.5), 2),
+                    label=category,
+                    title=f"{category} {s.name} {fmt(value, self.unit)}".replace("  ", " "),
+                    css=" ".join(c for c in (s.css, _band_class(value, self.band)) if c),
+                    value_label=shown,
+                    value_x=round(x + bar_width / 2, 2),
+                    value_y=round(y_top - 3, 2),
+                )
+            )
+        return bars
+
+
+def _upright_chart(
+    frame: tuple[float, float, float, float, float, float],
+    y: Scale,
+    ticks: Sequence[float],
+    unit: str,
+    category_ticks: tuple[Tick, ...],
+    series: Sequence[Series],
+    rules: Sequence[tuple[float, str]],
+    **shapes,
+) -> Chart:
+    """A chart with values up the side and categories along the bottom (columns, lines):
+    ``frame`` is (width, height, left, top, right, bottom)."""
+    width, height, left, top, right, bottom = frame
     return Chart(
         width=width,
         height=height,
@@ -255,15 +290,12 @@ def column_chart(
         right=right,
         bottom=bottom,
         value_ticks=tuple(Tick(round(y(t), 2), tick_label(t, unit)) for t in ticks),
-        category_ticks=tuple(
-            Tick(round(left + (i + 0.5) * slot, 2), c) for i, c in enumerate(categories)
-        ),
-        bars=tuple(bars),
-        band=band_rect,
+        category_ticks=category_ticks,
         rules=tuple(
             Rule(left, round(y(v), 2), right, round(y(v), 2), label, "rule") for v, label in rules
         ),
         legend=tuple(LegendItem(s.name, s.css) for s in series) if len(series) > 1 else (),
+        **shapes,
     )
 
 
@@ -382,20 +414,14 @@ def line_chart(
                 ),
             )
         )
-    return Chart(
-        width=width,
-        height=height,
-        left=left,
-        top=top,
-        right=right,
-        bottom=bottom,
-        value_ticks=tuple(Tick(round(y(t), 2), tick_label(t, unit)) for t in ticks),
-        category_ticks=tuple(Tick(round(x(i), 2), c) for i, c in enumerate(categories)),
+    return _upright_chart(
+        (width, height, left, top, right, bottom),
+        y,
+        ticks,
+        unit,
+        tuple(Tick(round(x(i), 2), c) for i, c in enumerate(categories)),
+        series,
+        # A line chart's value axis is fitted to its lines: a rule off it is left out.
+        [(v, label) for v, label in rules if lo <= v <= hi],
         lines=tuple(lines),
-        rules=tuple(
-            Rule(left, round(y(v), 2), right, round(y(v), 2), label, "rule")
-            for v, label in rules
-            if lo <= v <= hi
-        ),
-        legend=tuple(LegendItem(s.name, s.css) for s in series) if len(series) > 1 else (),
     )

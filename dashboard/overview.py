@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import connections
 from django.db.models import (
@@ -27,7 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Abs
 
-from budgets.calc import ZERO, Amounts, ThreePublicAmounts, money, rate_pct, shares_pct
+from budgets.calc import Amounts, ThreePublicAmounts, rate_pct, shares_pct, summed
 from budgets.models import ThreePublicKind, ThreePublicLine
 from departments.models import Department
 from perfeval import access
@@ -36,9 +37,6 @@ from reports.models import Report
 from scoring.models import GradeBand
 from scoring.rules import UNSCORED
 from scoring.selectors import SCORE_SLACK, grade_expression
-
-MONEY = DecimalField(max_digits=16, decimal_places=2)
-SCORE = DecimalField(max_digits=8, decimal_places=2)
 
 # Score ranges of the distribution: (label, lowest, highest excluded).
 SCORE_BINS = (
@@ -69,7 +67,31 @@ def _flag(condition: Q) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
-def reports_with_figures(reports: QuerySet[Report]) -> QuerySet[Report]:
+class Figures(TypedDict):
+    """What ``reports_with_figures`` adds to each report."""
+
+    score_total: Decimal | None
+    basic_budget: Decimal | None
+    basic_actual: Decimal | None
+    project_budget: Decimal | None
+    project_actual: Decimal | None
+    tp_budget: Decimal | None
+    tp_actual: Decimal | None
+    tp_previous: Decimal | None
+    spend_budget: Decimal | None
+    spend_actual: Decimal | None
+    grade: str
+    rate_deviation: Decimal | None
+    warnings: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    FiguredReport = WithAnnotations[Report, Figures]
+
+
+def reports_with_figures(reports: QuerySet[Report]) -> QuerySet[FiguredReport]:
     """Reports annotated with their totals, grade, execution and 三公经费 sums.
 
     The totals are each report's stored ``ReportTotals`` (``reports.totals``), so a page
@@ -125,13 +147,13 @@ def dashboard_scope(*, user, year: int) -> QuerySet[Report]:
     return access.visible_reports(user).filter(year=year)
 
 
-def dashboard_reports(*, user, filters: DashboardFilters) -> QuerySet[Report]:
-    reports = dashboard_scope(user=user, year=filters.year)
+def dashboard_reports(*, user, filters: DashboardFilters) -> QuerySet[FiguredReport]:
+    scope = dashboard_scope(user=user, year=filters.year)
     if filters.region:
-        reports = reports.filter(department__region=filters.region)
+        scope = scope.filter(department__region=filters.region)
     if filters.status:
-        reports = reports.filter(status=filters.status)
-    reports = reports_with_figures(reports)
+        scope = scope.filter(status=filters.status)
+    reports = reports_with_figures(scope)
     if filters.grade:
         reports = reports.filter(grade=filters.grade)
     return reports
@@ -258,7 +280,7 @@ def _score_condition(low, high) -> tuple[str, list]:
     return " AND ".join(parts), params
 
 
-def _counts(reports: QuerySet[Report], grades: list[str]) -> dict:
+def _counts(reports: QuerySet[FiguredReport], grades: list[str]) -> dict:
     """One pass over the reports: each report's sums are worked out once, then counted.
 
     The reports' figures come from the ORM query (``reports_with_figures``); the counting
@@ -301,7 +323,7 @@ def _counts(reports: QuerySet[Report], grades: list[str]) -> dict:
     return dict(zip([key for key, _ in head + columns], values, strict=True))
 
 
-def dashboard_summary(*, reports: QuerySet[Report], grades: list[str]) -> DashboardSummary:
+def dashboard_summary(*, reports: QuerySet[FiguredReport], grades: list[str]) -> DashboardSummary:
     """Counts per state, grade, score range and execution-rate range, and the money: 2 queries."""
     row = _counts(reports, grades)
     total = row["total"]
@@ -320,11 +342,11 @@ def dashboard_summary(*, reports: QuerySet[Report], grades: list[str]) -> Dashbo
     three_public = tuple(
         ThreePublicRow(
             kind,
-            labels[kind],
+            str(labels[kind]),
             ThreePublicAmounts(
-                _money(by_kind.get(kind, {}).get("budget")),
-                _money(by_kind.get(kind, {}).get("actual")),
-                _money(by_kind.get(kind, {}).get("previous")),
+                summed(by_kind.get(kind, {}).get("budget")),
+                summed(by_kind.get(kind, {}).get("actual")),
+                summed(by_kind.get(kind, {}).get("previous")),
             ),
         )
         for kind in ThreePublicKind.values
@@ -332,7 +354,7 @@ def dashboard_summary(*, reports: QuerySet[Report], grades: list[str]) -> Dashbo
     return DashboardSummary(
         total=total,
         by_status=tuple(
-            LabelCount(value, label, int(row[f"status_{value}"]))
+            LabelCount(value, str(label), int(row[f"status_{value}"]))
             for value, label in Report.Status.choices
         ),
         by_grade=tuple(
@@ -347,17 +369,13 @@ def dashboard_summary(*, reports: QuerySet[Report], grades: list[str]) -> Dashbo
         no_budget=int(row["no_budget"]),
         # Over the reports with a score: an unscored one (未评分) is no 0 to average in.
         mean_score=(
-            _money(Decimal(str(row["score_sum"])) / row["scored"])
+            summed(Decimal(str(row["score_sum"])) / row["scored"])
             if row["scored"] and row["score_sum"] is not None
             else None
         ),
-        spending=Amounts(_money(row["budget"]), _money(row["actual"])),
+        spending=Amounts(summed(row["budget"]), summed(row["actual"])),
         three_public=three_public,
     )
-
-
-def _money(value) -> Decimal:
-    return ZERO if value is None else money(Decimal(str(value)))
 
 
 # --- Rows of reports ---------------------------------------------------------------------
@@ -406,7 +424,7 @@ class ReportFigures:
         return shares_pct([self.basic.actual, self.project.actual])[1]
 
 
-def _figures(report: Report) -> ReportFigures:
+def _figures(report: FiguredReport) -> ReportFigures:
     return ReportFigures(
         report_id=report.pk,
         year=report.year,
@@ -415,12 +433,12 @@ def _figures(report: Report) -> ReportFigures:
         region=report.department.region,
         status=report.status,
         status_label=report.get_status_display(),
-        score=None if report.score_total is None else _money(report.score_total),
+        score=None if report.score_total is None else summed(report.score_total),
         grade=report.grade or "",
-        basic=Amounts(_money(report.basic_budget), _money(report.basic_actual)),
-        project=Amounts(_money(report.project_budget), _money(report.project_actual)),
+        basic=Amounts(summed(report.basic_budget), summed(report.basic_actual)),
+        project=Amounts(summed(report.project_budget), summed(report.project_actual)),
         three_public=ThreePublicAmounts(
-            _money(report.tp_budget), _money(report.tp_actual), _money(report.tp_previous)
+            summed(report.tp_budget), summed(report.tp_actual), summed(report.tp_previous)
         ),
         warnings=report.warnings,
     )
@@ -438,7 +456,7 @@ SORTS = {
 
 
 def dashboard_rows(
-    *, reports: QuerySet[Report], sort: str = "deviation", limit: int | None = 25
+    *, reports: QuerySet[FiguredReport], sort: str = "deviation", limit: int | None = 25
 ) -> list[ReportFigures]:
     """The reports in the table's order (one query); ``limit=None`` for all of them."""
     order = SORTS.get(sort, SORTS["deviation"])[1]
@@ -464,14 +482,14 @@ class LabelRate:
 DEPARTMENT_CHART_LIMIT = 40
 
 
-def execution_rates(*, reports: QuerySet[Report], total: int) -> tuple[str, list[LabelRate]]:
+def execution_rates(*, reports: QuerySet[FiguredReport], total: int) -> tuple[str, list[LabelRate]]:
     """Each department's execution rate, or each region's when there are too many: one query."""
     if total <= DEPARTMENT_CHART_LIMIT:
         rows = reports.select_related("department").order_by("department__code")
         return "department", [
             LabelRate(
                 r.department.display_name,
-                Amounts(_money(r.spend_budget), _money(r.spend_actual)),
+                Amounts(summed(r.spend_budget), summed(r.spend_actual)),
                 department_id=r.department_id,
             )
             for r in rows
@@ -489,7 +507,7 @@ def execution_rates(*, reports: QuerySet[Report], total: int) -> tuple[str, list
     return "region", [
         LabelRate(
             row["department__region"] or "（未填地区）",
-            Amounts(_money(row["budget"]), _money(row["actual"])),
+            Amounts(summed(row["budget"]), summed(row["actual"])),
             count=row["count"],
         )
         for row in regions

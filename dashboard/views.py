@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import cast
 from urllib.parse import urlencode
 
 from django import forms
@@ -15,14 +16,15 @@ from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from budgets.calc import ZERO
 from departments.models import Department
 from departments.roles import is_admin
 from perfeval import access
 from perfeval.converters import YearConverter
+from perfeval.numbers import ZERO, money_text
 from reports.checks import EXECUTION_BAND
 from reports.models import Report
 from scoring.rules import DEFAULT_GRADE_BANDS
+from sheets.cells import keep_as_text
 
 from . import charts, overview
 from .overview import DashboardFilters, ReportFigures
@@ -51,10 +53,14 @@ class DashboardFilterForm(forms.Form):
         # The year is the page's (in the path); the select shows it and sends it on.
         data["year"] = str(year)
         super().__init__(data)
-        self.year = year
-        self.fields["year"].choices = [(y, f"{y} 年") for y in sorted({*years, year}, reverse=True)]
-        self.fields["region"].choices = [("", "全部地区"), *((r, r) for r in regions)]
-        self.fields["grade"].choices = [("", "全部等级"), *((g, g) for g in grades)]
+        self.page_year = year
+        _choice(self, "year").choices = [
+            (y, f"{y} 年") for y in sorted({*years, year}, reverse=True)
+        ]
+        _choice(self, "region").choices = [("", "全部地区"), *((r, r) for r in regions)]
+        grade_names = list(grades)
+        _choice(self, "grade").choices = [("", "全部等级"), *((g, g) for g in grade_names)]
+        self.grade_names = [g for g in grade_names if g]  # the choices but 全部等级
 
     def clean_data(self) -> dict:
         self.is_valid()
@@ -67,7 +73,7 @@ class DashboardFilterForm(forms.Form):
     def filters(self) -> DashboardFilters:
         data = self.clean_data()
         return DashboardFilters(
-            year=self.year,
+            year=self.page_year,
             region=data.get("region", ""),
             grade=data.get("grade", ""),
             status=data.get("status", ""),
@@ -112,8 +118,9 @@ def _filter_form(request, year: int) -> DashboardFilterForm:
     )
 
 
-def _money_label(value: float, unit: str) -> str:
-    return f"{value:,.2f}{unit}"
+def _choice(form: forms.Form, name: str) -> forms.ChoiceField:
+    """A choice field of the form, whose choices the page sets."""
+    return cast(forms.ChoiceField, form.fields[name])
 
 
 def _f(value) -> float | None:
@@ -135,7 +142,7 @@ def dashboard_page(request, year: int):
     _require_dashboard(request.user)
     form = _filter_form(request, year)
     reports = overview.dashboard_reports(user=request.user, filters=form.filters())
-    grades = [name for name, _ in form.fields["grade"].choices if name]
+    grades = form.grade_names
     summary = overview.dashboard_summary(reports=reports, grades=grades)
     sort = form.order
     rows = overview.dashboard_rows(reports=reports, sort=sort, limit=TABLE_ROWS)
@@ -196,7 +203,7 @@ def dashboard_page(request, year: int):
                 charts.Series("上年决算数", [_f(r.amounts.previous_actual) for r in three], "s2"),
             ],
             height=240,
-            value_format=_money_label,
+            value_format=money_text,
         ),
     }
     return render(request, "dashboard/dashboard.html", context)
@@ -204,7 +211,6 @@ def dashboard_page(request, year: int):
 
 # --- Excel --------------------------------------------------------------------------------
 
-FORMULA_STARTS = ("=", "+", "-", "@")
 HEADER = (
     "年度",
     "部门",
@@ -228,11 +234,7 @@ HEADER = (
 
 def xlsx_cell(sheet, value):
     """A cell whose text is never read as a formula: "=1+1" stays the text "=1+1"."""
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
+    return keep_as_text(WriteOnlyCell(sheet, value=value))
 
 
 def dashboard_workbook(rows: list[ReportFigures], *, title: str, base_url: str) -> bytes:
@@ -275,7 +277,7 @@ def dashboard_export(request, year: int):
     rows = overview.dashboard_rows(reports=reports, sort=form.order, limit=None)
     parts = [f"{year} 年", filters.region, filters.grade and f"等级{filters.grade}"]
     if filters.status:
-        parts.append(Report.Status(filters.status).label)
+        parts.append(str(Report.Status(filters.status).label))
     title = f"部门整体支出绩效自评总览（{'，'.join(p for p in parts if p)}）"
     content = dashboard_workbook(
         rows, title=title, base_url=request.build_absolute_uri("/").rstrip("/")
@@ -284,9 +286,9 @@ def dashboard_export(request, year: int):
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"总览-{year}.xlsx"
-    )
+    disposition = content_disposition_header(as_attachment=True, filename=f"总览-{year}.xlsx")
+    assert disposition is not None  # always made for an attachment
+    response["Content-Disposition"] = disposition
     return response
 
 
@@ -321,27 +323,27 @@ def department_history(request, pk: int):
             band=BAND,
             value_max=130,
             unit="%",
-            value_format=_money_label,
+            value_format=money_text,
         ),
         "split_chart": charts.column_chart(
             years,
             [
-                charts.Series("基本支出", [float(row.basic.actual) for row in rows], "s0"),
-                charts.Series("项目支出", [float(row.project.actual) for row in rows], "s1"),
+                charts.Series("基本支出", [_f(row.basic.actual) for row in rows], "s0"),
+                charts.Series("项目支出", [_f(row.project.actual) for row in rows], "s1"),
             ],
             stacked=True,
-            value_format=_money_label,
+            value_format=money_text,
         ),
         "three_chart": charts.column_chart(
             years,
             [
-                charts.Series("预算数", [float(r.three_public.budget) for r in rows], "s0"),
-                charts.Series("决算数", [float(r.three_public.actual) for r in rows], "s1"),
+                charts.Series("预算数", [_f(r.three_public.budget) for r in rows], "s0"),
+                charts.Series("决算数", [_f(r.three_public.actual) for r in rows], "s1"),
                 charts.Series(
-                    "上年决算数", [float(r.three_public.previous_actual) for r in rows], "s2"
+                    "上年决算数", [_f(r.three_public.previous_actual) for r in rows], "s2"
                 ),
             ],
-            value_format=_money_label,
+            value_format=money_text,
         ),
     }
     return render(request, "dashboard/history.html", context)

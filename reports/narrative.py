@@ -19,7 +19,9 @@ from budgets.calc import (
     Amounts,
     BudgetFigures,
 )
-from scoring.rules import rate_text
+from perfeval.numbers import DASH as NOT_FILLED
+from perfeval.numbers import amount_text as amount
+from perfeval.numbers import rate_text, score_text
 
 H1, H2, H3, P = "h1", "h2", "h3", "p"
 SUBHEADING_MARKS = ("（1）", "（2）", "（3）", "（4）", "（5）", "（6）", "（7）", "（8）", "（9）")
@@ -34,23 +36,6 @@ class Block:
     text: str
     lead: str = ""
     field: str = ""
-
-
-# What prints for an amount not filled in yet: never a made-up 0.
-NOT_FILLED = "—"
-
-
-def amount(value: Decimal | None) -> str:
-    """万元 as the report prints them: two places, a bare 0 for nothing, — for not filled in."""
-    if value is None:
-        return NOT_FILLED
-    return "0" if not value else f"{value:.2f}"
-
-
-def score_text(value: Decimal) -> str:
-    """A score without trailing zeros: 99, 98.5."""
-    text = f"{value:.2f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _paragraphs(text: str, field: str) -> list[Block]:
@@ -134,7 +119,7 @@ def three_public_paragraphs(
     first += f"{amount(total.actual)} 万元{rate}。"
     if items:
         first += "其中：" + "；".join(items) + "。"
-    if total.known and total.actual != total.budget:
+    if total.actual is not None and total.budget is not None and total.actual != total.budget:
         compare = "小于" if total.actual < total.budget else "大于"
         first += (
             f"{year} 年度“三公”经费决算数{compare}预算数的原因是"
@@ -219,8 +204,17 @@ def narrative_blocks(
     projects: tuple[ProjectText, ...] = (),
 ) -> list[Block]:
     """Sections 一 to 八 of the report, in order, as headings and paragraphs."""
-    f = figures
-    b: list[Block] = [
+    return [
+        *_overview_blocks(year, figures, texts),
+        *_spending_blocks(year, unit, region, figures, texts),
+        *_project_blocks(texts, projects),
+        *_closing_blocks(year, texts, total_score, grade),
+    ]
+
+
+def _overview_blocks(year: int, f: BudgetFigures, texts: Mapping[str, str]) -> list[Block]:
+    """一、部门概况."""
+    return [
         Block(H1, "一、部门概况"),
         Block(H2, "（一）部门职能概述"),
         *_paragraphs(texts.get("functions", ""), "functions"),
@@ -236,6 +230,14 @@ def narrative_blocks(
             ),
             field="spending_scope",
         ),
+    ]
+
+
+def _spending_blocks(
+    year: int, unit: str, region: str, f: BudgetFigures, texts: Mapping[str, str]
+) -> list[Block]:
+    """二、部门整体支出资金管理及使用情况."""
+    return [
         Block(H1, "二、部门整体支出资金管理及使用情况"),
         Block(H2, "（一）基本支出"),
         Block(H3, "1. 实际整体收支情况"),
@@ -257,6 +259,12 @@ def narrative_blocks(
             field="project_usage",
         ),
         Block(P, project_actual_sentence(year, f, texts), field="project_fund_management"),
+    ]
+
+
+def _project_blocks(texts: Mapping[str, str], projects: tuple[ProjectText, ...]) -> list[Block]:
+    """三、部门项目实施情况, with the projects one by one where they are listed."""
+    b = [
         Block(H1, "三、部门项目实施情况"),
         Block(H2, "（一）项目组织情况"),
         *_paragraphs(texts.get("project_organisation", ""), "project_organisation"),
@@ -278,7 +286,14 @@ def narrative_blocks(
                     field="projects",
                 )
             )
-    b += [
+    return b
+
+
+def _closing_blocks(
+    year: int, texts: Mapping[str, str], total_score: Decimal | None, grade: str
+) -> list[Block]:
+    """四 to 八: assets, performance, problems, improvements, the grade."""
+    return [
         Block(H1, "四、资产管理情况"),
         *_paragraphs(texts.get("asset_management", ""), "asset_management"),
         Block(H1, "五、部门整体支出绩效情况"),
@@ -290,7 +305,6 @@ def narrative_blocks(
         Block(H1, "八、部门整体支出绩效评价等级"),
         Block(P, grade_sentence(year, total_score, grade)),
     ]
-    return b
 
 
 def blocks_text(blocks: list[Block]) -> str:

@@ -1,5 +1,8 @@
 """Code that writes reports."""
 
+import hashlib
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from budgets.models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
@@ -64,7 +67,7 @@ def report_start_next_year(*, previous: Report) -> Report:
             model=model,
             rows=[
                 {field: getattr(line, field) for field in fields}
-                for line in model.objects.filter(report=previous)
+                for line in model._default_manager.filter(report=previous)
             ],
             reason=NEXT_YEAR_REASON,
         )
@@ -85,3 +88,52 @@ def report_start_next_year(*, previous: Report) -> Report:
     }
     results_write(report=report, rows=targets, reason=NEXT_YEAR_REASON)
     return report
+
+
+class ImportTargetMissing(Exception):
+    """The department or report an import names does not exist and may not be made; the
+    message says what to do (on the command line: import_selfeval)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def department_code(name: str) -> str:
+    """A code for a department made on import: stable for its name, unlike any real code."""
+    return f"IMP-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:10].upper()}"
+
+
+def import_target(*, name: str, year: int, create: bool) -> tuple[Report, list[str]]:
+    """The report a 自评表 import writes into: the department's of ``year``, found by the
+    department's name, or with ``create`` made (department and draft report) where missing.
+    Also what was made, in words."""
+    created = []
+    department = Department.objects.filter(name=name.strip()).first()
+    if department is None:
+        if not create:
+            raise ImportTargetMissing(
+                f"找不到部门“{name}”：请检查部门名称，或加 --create 新建部门和报告。"
+            )
+        department = Department(
+            name=name.strip(), code=department_code(name.strip()), reporting_unit=name.strip()
+        )
+        try:
+            department.full_clean()
+        except ValidationError as error:
+            raise ImportTargetMissing(f"不能新建部门：{'；'.join(error.messages)}") from None
+        department.save()
+        created.append(f"部门“{department.name}”（编码 {department.code}）")
+    report = Report.objects.filter(department=department, year=year).first()
+    if report is None:
+        if not create:
+            raise ImportTargetMissing(
+                f"“{department.name}”还没有 {year} 年的自评报告："
+                "请先在系统中新建，或加 --create 新建草稿报告。"
+            )
+        try:
+            report = report_create(department=department, year=year)
+        except ValidationError as error:
+            raise ImportTargetMissing(f"不能新建报告：{'；'.join(error.messages)}") from None
+        created.append(f" {year} 年草稿报告（指标体系“{report.framework}”）")
+    return report, created

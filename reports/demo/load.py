@@ -33,6 +33,34 @@ class DemoLoadResult:
     changed: bool
 
 
+def _demo_lines() -> list[tuple[type, list[dict]]]:
+    """The reference report's lines, table by table, as field values."""
+    income = [
+        {"source": source, "actual": actual, "description": description, "order": order}
+        for order, (source, actual, description) in enumerate(demo_data.INCOME_LINES, 1)
+    ]
+    expenditure = [
+        {"nature": nature, "budget": budget, "actual": actual, "order": order}
+        for order, (nature, budget, actual) in enumerate(demo_data.EXPENDITURE_LINES, 1)
+    ]
+    three_public = [
+        {
+            "kind": kind,
+            "budget": budget,
+            "actual": actual,
+            "previous_actual": previous,
+            "count": count,
+        }
+        for kind, budget, actual, previous, count in demo_data.THREE_PUBLIC_LINES
+    ]
+    return [
+        (IncomeLine, income),
+        (ExpenditureLine, expenditure),
+        (ThreePublicLine, three_public),
+        (Project, demo_data.PROJECTS),
+    ]
+
+
 @transaction.atomic
 @totals_deferred()
 def demo_load() -> DemoLoadResult:
@@ -69,43 +97,7 @@ def demo_load() -> DemoLoadResult:
     )
     changes.append(changed)
 
-    changes.append(
-        _replace_lines(
-            report,
-            IncomeLine,
-            [
-                {"source": source, "actual": actual, "description": description, "order": order}
-                for order, (source, actual, description) in enumerate(demo_data.INCOME_LINES, 1)
-            ],
-        )
-    )
-    changes.append(
-        _replace_lines(
-            report,
-            ExpenditureLine,
-            [
-                {"nature": nature, "budget": budget, "actual": actual, "order": order}
-                for order, (nature, budget, actual) in enumerate(demo_data.EXPENDITURE_LINES, 1)
-            ],
-        )
-    )
-    changes.append(
-        _replace_lines(
-            report,
-            ThreePublicLine,
-            [
-                {
-                    "kind": kind,
-                    "budget": budget,
-                    "actual": actual,
-                    "previous_actual": previous,
-                    "count": count,
-                }
-                for kind, budget, actual, previous, count in demo_data.THREE_PUBLIC_LINES
-            ],
-        )
-    )
-    changes.append(_replace_lines(report, Project, demo_data.PROJECTS))
+    changes += [_replace_lines(report, model, rows) for model, rows in _demo_lines()]
     changes.append(_results_sync(report))
     users = _demo_users_sync(department)
     return DemoLoadResult(report=report, users=users, changed=any(changes))
@@ -115,15 +107,21 @@ def _replace_lines(report: Report, model, rows: list[dict]) -> bool:
     return lines_sync(report=report, model=model, rows=rows, reason="载入示例数据")
 
 
+def _parent(node: Indicator) -> Indicator:
+    """The parent of a level-2 or level-3 indicator (read with ``select_related``)."""
+    assert node.parent is not None
+    return node.parent
+
+
 def _results_sync(report: Report) -> bool:
     indicators = {
-        (node.parent.parent.name, node.parent.name, node.name): node.pk
+        (_parent(_parent(node)).name, _parent(node).name, node.name): node.pk
         for node in Indicator.objects.filter(
             framework=report.framework, level=Indicator.Level.THIRD
         ).select_related("parent__parent")
     }
     groups = {
-        (node.parent.name, node.name): node.pk
+        (_parent(node).name, node.name): node.pk
         for node in Indicator.objects.filter(
             framework=report.framework, level=Indicator.Level.SECOND
         ).select_related("parent")

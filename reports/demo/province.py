@@ -36,7 +36,9 @@ from budgets.models import (
 )
 from budgets.writers import lines_create
 from departments.models import Department
-from reports import checks
+from perfeval.fields import model_field
+from perfeval.numbers import ZERO
+from reports import checks, workflow
 from reports.models import NARRATIVE_FIELDS, ApprovedVersion, Report, ReportTransition
 from reports.selectors import ReportData, rates_from_figures, report_summary
 from scoring.core import Group, Row, Scorecard, Section
@@ -45,9 +47,10 @@ from scoring.selectors import framework_children
 from scoring.services import framework_default
 from scoring.writers import results_create
 
+Action = ReportTransition.Action
+
 CODE_PREFIX = "SIM-"
 GENERATOR_USERNAME = "province-generator"
-ZERO = Decimal("0.00")
 
 # Made-up county names: 12 × 12 pairs, then numbered.
 FIRST = "安宁长永兴清青平和富嘉瑞"
@@ -70,13 +73,14 @@ KINDS = (
     "动物疫病预防控制中心 中心血站 体育运动学校 青少年活动中心 老年大学 特殊教育学校"
 ).split()
 
-# Share of reports in each state.
-STATUS_WEIGHTS = (
-    (Report.Status.DRAFT, 15),
-    (Report.Status.SUBMITTED, 20),
-    (Report.Status.RETURNED, 10),
-    (Report.Status.APPROVED, 55),
+# The way each report went through the workflow, and how often: 草稿, 待审核, 已退回, 已批准.
+PATHS = (
+    ((), 15),
+    ((Action.SUBMIT,), 20),
+    ((Action.SUBMIT, Action.RETURN), 10),
+    ((Action.SUBMIT, Action.APPROVE), 55),
 )
+COMMENTS: dict[str, str] = {Action.RETURN: "请补充说明。"}
 
 
 def county_name(index: int) -> str:
@@ -106,6 +110,12 @@ class GeneratedProvince:
 
 def _d(value: float) -> Decimal:
     return money(Decimal(str(round(value, 2))))
+
+
+def _known(value: Decimal | None) -> Decimal:
+    """An amount or weight of the generated data, where every one is filled in."""
+    assert value is not None
+    return value
 
 
 class _Tree:
@@ -175,7 +185,7 @@ def _scored(group: Group, rng: random.Random, care: float) -> Group:
         return replace(group, group_score=score, group_deviation=deviation)
     rows = []
     for row in group.rows:
-        bound = group.row_weight(row)
+        bound = _known(group.row_weight(row))
         if row.suggestion is not None:
             score = row.suggestion.score
         else:
@@ -207,13 +217,13 @@ def _figures(rng: random.Random, size: random.Random, previous: dict[str, Decima
             project_budget, _d(float(project_budget) * max(project_rate, 0) / 100)
         ),
     }
-    total_actual = sum((a.actual for a in spending.values()), ZERO)
+    total_actual = sum((_known(a.actual) for a in spending.values()), ZERO)
     general = _d(float(total_actual) * rng.uniform(0.85, 1.0))
-    income = {
+    income: dict[str, Decimal] = {
         IncomeLine.Source.GENERAL_BUDGET: general,
         IncomeLine.Source.OTHER: total_actual - general,
     }
-    spending = _by_fund_source(spending, other=total_actual - general)
+    by_source = _by_fund_source(spending, other=total_actual - general)
     three_public = []
     for kind in ThreePublicKind:
         last = previous.get(kind)
@@ -231,35 +241,38 @@ def _figures(rng: random.Random, size: random.Random, previous: dict[str, Decima
         if last is None:
             last = _d(float(actual) * rng.uniform(0.85, 1.2))
         three_public.append(
-            ThreePublicItem(kind, kind.label, ThreePublicAmounts(budget, actual, last))
+            ThreePublicItem(kind, str(kind.label), ThreePublicAmounts(budget, actual, last))
         )
     figures = BudgetFigures(
         income_by_source=income,
-        spending=spending,
+        spending=by_source,
         three_public_items=tuple(three_public),
     )
-    return figures, spending, income
+    return figures, by_source, income
 
 
-def _by_fund_source(spending: dict[str, Amounts], *, other: Decimal) -> dict:
+def _by_fund_source(
+    spending: dict[ExpenditureLine.Nature, Amounts], *, other: Decimal
+) -> dict[tuple[str, str], Amounts]:
     """Spending by (nature, fund source): the money that is not 财政拨款 (``other``, as
     received) is spent on projects first, then on 公用经费, then on 人员经费; each part's
     budget in proportion to its share of the nature's spending."""
-    split = {}
+    split: dict[tuple[str, str], Amounts] = {}
     for nature in (
         ExpenditureLine.Nature.PROJECT,
         ExpenditureLine.Nature.PUBLIC_OPERATING,
         ExpenditureLine.Nature.PERSONNEL,
     ):
         amounts = spending[nature]
-        part = min(other, amounts.actual)
+        whole_budget, whole_actual = _known(amounts.budget), _known(amounts.actual)
+        part = min(other, whole_actual)
         other -= part
         if part:
-            budget = money(amounts.budget * part / amounts.actual)
+            budget = money(whole_budget * part / whole_actual)
             split[(nature, FundSource.OTHER)] = Amounts(budget, part)
-            amounts = Amounts(amounts.budget - budget, amounts.actual - part)
+            amounts = Amounts(whole_budget - budget, whole_actual - part)
         split[(nature, FundSource.FISCAL)] = amounts
-    order = list(ExpenditureLine.Nature)
+    order: list[str] = list(ExpenditureLine.Nature)
     return dict(sorted(split.items(), key=lambda item: (order.index(item[0][0]), item[0][1])))
 
 
@@ -268,19 +281,18 @@ def _projects(rng: random.Random, total: Amounts) -> list[tuple[Decimal, Decimal
     count = rng.randint(1, 3)
     weights = [rng.uniform(1, 3) for _ in range(count)]
     whole = sum(weights)
-    parts = []
+    budget, actual = _known(total.budget), _known(total.actual)
+    parts: list[tuple[Decimal, Decimal]] = []
     for i, weight in enumerate(weights):
         if i == count - 1:
             parts.append(
                 (
-                    total.budget - sum((p[0] for p in parts), ZERO),
-                    total.actual - sum((p[1] for p in parts), ZERO),
+                    budget - sum((p[0] for p in parts), ZERO),
+                    actual - sum((p[1] for p in parts), ZERO),
                 )
             )
         else:
-            parts.append(
-                (_d(float(total.budget) * weight / whole), _d(float(total.actual) * weight / whole))
-            )
+            parts.append((_d(float(budget) * weight / whole), _d(float(actual) * weight / whole)))
     return parts
 
 
@@ -289,7 +301,7 @@ PROJECT_NAMES = ("履职保障", "信息化建设", "专项业务", "基础设�
 
 def _narrative(name: str, year: int) -> dict[str, str]:
     return {
-        field: f"（测试数据）{name}{year} 年{Report._meta.get_field(field).verbose_name}。"
+        field: f"（测试数据）{name}{year} 年{model_field(Report, field).verbose_name}。"
         for field in NARRATIVE_FIELDS
     }
 
@@ -328,6 +340,18 @@ def _departments(counties: int, per_county: int) -> list[list[Department]]:
     return [[by_code[department_code(c, d)] for d in range(per_county)] for c in range(counties)]
 
 
+@dataclass
+class _Plan:
+    """One report to write, with its money, its scores and its way through the workflow."""
+
+    report: Report
+    figures: BudgetFigures
+    spending: dict
+    income: dict
+    card: Scorecard
+    transitions: list[ReportTransition]
+
+
 @transaction.atomic
 def province_generate(
     *, year: int, counties: int, departments: int, seed: int = 0
@@ -350,40 +374,31 @@ def province_generate(
         report__year=year - 1, report__department__code__startswith=CODE_PREFIX
     ).values_list("report__department_id", "kind", "actual"):
         previous.setdefault(department_id, {})[kind] = actual
-    statuses = [status for status, _ in STATUS_WEIGHTS]
-    weights = [weight for _, weight in STATUS_WEIGHTS]
-    by_status = dict.fromkeys(statuses, 0)
+    paths = [path for path, _ in PATHS]
+    weights = [weight for _, weight in PATHS]
+    by_status = {_path_end(path): 0 for path in paths}
     for row in grid:
         plans = []
         for department in row:
-            status = rng.choices(statuses, weights)[0]
+            path = rng.choices(paths, weights)[0]
             size = random.Random(f"{seed}-{department.code}")
             figures, spending, income = _figures(rng, size, previous.get(department.pk, {}))
             card = tree.scorecard(rng, rates_from_figures(figures))
             report = Report(
                 department=department,
                 year=year,
-                status=status,
                 framework=framework,
                 report_date=date(year + 1, 3, 31),
                 **_narrative(department.name, year),
             )
-            plans.append((report, figures, spending, income, card))
-            by_status[status] += 1
-        # Written as drafts, as a clerk's are; then moved to their status as the workflow
-        # moves one (a queryset update), with the transitions logged below.
-        reports = [plan[0] for plan in plans]
-        intended = [report.status for report in reports]
-        for report in reports:
-            report.status = Report.Status.DRAFT
-        Report.objects.bulk_create(reports)
-        for report, status in zip(reports, intended, strict=True):
-            report.status = status
-        _write_lines(plans, rng, user)
-        for status in {r.status for r in reports} - {Report.Status.DRAFT}:
-            Report.objects.filter(pk__in=[r.pk for r in reports if r.status == status]).update(
-                status=status
+            # The log rows the workflow's table gives for this path; the report's status is
+            # set to where the path ends.
+            log = workflow.transitions_planned(
+                report=report, actions=path, user=user, comments=COMMENTS
             )
+            plans.append(_Plan(report, figures, spending, income, card, log))
+            by_status[report.status] += 1
+        _write_county(plans, rng, user)
     return GeneratedProvince(
         year=year,
         departments=counties * departments,
@@ -393,101 +408,53 @@ def province_generate(
     )
 
 
-def _write_lines(plans, rng: random.Random, user) -> None:
-    incomes, spendings, three_publics, projects, results, groups = [], [], [], [], [], []
-    transitions, approved = [], []
-    for report, figures, spending, income, card in plans:
-        for order, (source, actual) in enumerate(income.items(), start=1):
-            incomes.append(IncomeLine(report=report, source=source, actual=actual, order=order))
-        for order, ((nature, fund_source), amounts) in enumerate(spending.items(), start=1):
-            spendings.append(
-                ExpenditureLine(
-                    report=report,
-                    nature=nature,
-                    fund_source=fund_source,
-                    budget=amounts.budget,
-                    actual=amounts.actual,
-                    order=order,
-                )
-            )
-        for item in figures.three_public_items:
-            three_publics.append(
-                ThreePublicLine(
-                    report=report,
-                    kind=item.kind,
-                    budget=item.amounts.budget,
-                    actual=item.amounts.actual,
-                    previous_actual=item.amounts.previous_actual,
-                )
-            )
-        report_projects = [
-            Project(
-                report=report,
-                name=f"{PROJECT_NAMES[i]}项目",
-                budget=budget,
-                actual=actual,
-                achievement="（测试数据）按计划完成。",
-                order=i + 1,
-            )
-            for i, (budget, actual) in enumerate(_projects(rng, figures.project))
-        ]
-        projects += report_projects
-        for _, _group, row in card.rows():
-            results.append(
-                IndicatorResult(
-                    report=report,
-                    indicator_id=row.key,
-                    target=row.target,
-                    actual=row.actual,
-                    score=row.score,
-                    deviation=row.deviation,
-                )
-            )
-        for section in card.sections:
-            for group in section.groups:
-                if group.scored_as_whole:
-                    groups.append(
-                        GroupResult(
-                            report=report,
-                            indicator_id=group.key,
-                            score=group.group_score,
-                            deviation=group.group_deviation,
-                        )
-                    )
-        if report.status == Report.Status.DRAFT:
-            continue
-        data = ReportData(
-            report=report,
-            figures=figures,
-            scorecard=card,
-            projects=tuple(report_projects),
-            checks=checks.report_checks(
-                figures=figures,
-                scorecard=card,
-                texts={field: getattr(report, field) for field in NARRATIVE_FIELDS},
-                projects=figures.project,
-            ),
+def _path_end(path: tuple[str, ...]) -> str:
+    return workflow.TRANSITIONS[path[-1]].target if path else Report.Status.DRAFT
+
+
+def _write_county(plans: list[_Plan], rng: random.Random, user) -> None:
+    """Written as drafts, as a clerk's are; then moved to their status as the workflow moves
+    one (a queryset update), with the transitions logged by _write_lines."""
+    reports = [plan.report for plan in plans]
+    intended = [report.status for report in reports]
+    for report in reports:
+        report.status = Report.Status.DRAFT
+    Report.objects.bulk_create(reports)
+    for report, status in zip(reports, intended, strict=True):
+        report.status = status
+    _write_lines(plans, rng, user)
+    for status in {r.status for r in reports} - {Report.Status.DRAFT}:
+        Report.objects.filter(pk__in=[r.pk for r in reports if r.status == status]).update(
+            status=status
         )
-        if data.errors:
-            raise CommandError(f"生成的“{report}”有错误：{data.errors[0].message}")
-        transitions.append(_log(report, ReportTransition.Action.SUBMIT, Report.Status.DRAFT, user))
-        if report.status == Report.Status.RETURNED:
-            transitions.append(
-                _log(
-                    report,
-                    ReportTransition.Action.RETURN,
-                    Report.Status.SUBMITTED,
-                    user,
-                    "请补充说明。",
-                )
-            )
-        if report.status == Report.Status.APPROVED:
-            log = _log(report, ReportTransition.Action.APPROVE, Report.Status.SUBMITTED, user)
-            transitions.append(log)
-            approved.append((report, log, data))
+
+
+def _write_lines(plans: list[_Plan], rng: random.Random, user) -> None:
+    """Everything below the county's reports, in bulk: lines, results, the workflow's log
+    rows and the approved versions."""
+    lines: dict[type, list] = {
+        IncomeLine: [],
+        ExpenditureLine: [],
+        ThreePublicLine: [],
+        Project: [],
+    }
+    results, groups, transitions, approved = [], [], [], []
+    for plan in plans:
+        projects = _project_lines(plan, rng)
+        for line in [*_money_lines(plan), *projects]:
+            lines[type(line)].append(line)
+        plan_rows, plan_groups = _results(plan)
+        results += plan_rows
+        groups += plan_groups
+        if plan.report.status == Report.Status.DRAFT:
+            continue
+        data = _checked(plan, projects)
+        transitions += plan.transitions
+        if plan.report.status == Report.Status.APPROVED:
+            approved.append((plan.report, plan.transitions[-1], data))
     # Test data: written without history rows and per-row validation, for speed.
     fast = {"user": user, "reason": "生成测试数据", "history": False}
-    lines_create([*incomes, *spendings, *three_publics, *projects], validate=False, **fast)
+    lines_create([line for kind in lines.values() for line in kind], validate=False, **fast)
     results_create(results, groups, **fast)
     ReportTransition.objects.bulk_create(transitions)
     ApprovedVersion.objects.bulk_create(
@@ -505,17 +472,95 @@ def _write_lines(plans, rng: random.Random, user) -> None:
     )
 
 
-def _log(report, action, from_status, user, comment: str = "") -> ReportTransition:
-    to_status = {
-        ReportTransition.Action.SUBMIT: Report.Status.SUBMITTED,
-        ReportTransition.Action.RETURN: Report.Status.RETURNED,
-        ReportTransition.Action.APPROVE: Report.Status.APPROVED,
-    }[action]
-    return ReportTransition(
+def _money_lines(plan: _Plan) -> list:
+    report = plan.report
+    lines: list = [
+        IncomeLine(report=report, source=source, actual=actual, order=order)
+        for order, (source, actual) in enumerate(plan.income.items(), start=1)
+    ]
+    lines += [
+        ExpenditureLine(
+            report=report,
+            nature=nature,
+            fund_source=fund_source,
+            budget=amounts.budget,
+            actual=amounts.actual,
+            order=order,
+        )
+        for order, ((nature, fund_source), amounts) in enumerate(plan.spending.items(), start=1)
+    ]
+    lines += [
+        ThreePublicLine(
+            report=report,
+            kind=item.kind,
+            budget=_known(item.amounts.budget),
+            actual=_known(item.amounts.actual),
+            previous_actual=_known(item.amounts.previous_actual),
+        )
+        for item in plan.figures.three_public_items
+    ]
+    return lines
+
+
+def _project_lines(plan: _Plan, rng: random.Random) -> list[Project]:
+    return [
+        Project(
+            report=plan.report,
+            name=f"{PROJECT_NAMES[i]}项目",
+            budget=budget,
+            actual=actual,
+            achievement="（测试数据）按计划完成。",
+            order=i + 1,
+        )
+        for i, (budget, actual) in enumerate(_projects(rng, plan.figures.project))
+    ]
+
+
+def _group_result(report: Report, group: Group) -> GroupResult:
+    """A group scored as a whole, as stored (its key is its indicator's id)."""
+    assert isinstance(group.key, int) and group.group_score is not None
+    return GroupResult(
         report=report,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        user=user,
-        comment=comment,
+        indicator_id=group.key,
+        score=group.group_score,
+        deviation=group.group_deviation,
     )
+
+
+def _results(plan: _Plan) -> tuple[list[IndicatorResult], list[GroupResult]]:
+    """The 自评表 as stored: a result per row, and one per group scored as a whole."""
+    report, card = plan.report, plan.card
+    rows = [
+        IndicatorResult(
+            report=report,
+            indicator_id=row.key,
+            target=row.target,
+            actual=row.actual,
+            score=row.score,
+            deviation=row.deviation,
+        )
+        for _, _group, row in card.rows()
+    ]
+    wholes = [g for section in card.sections for g in section.groups if g.scored_as_whole]
+    groups = [_group_result(report, g) for g in wholes]
+    return rows, groups
+
+
+def _checked(plan: _Plan, projects: list[Project]) -> ReportData:
+    """The report's data with its checks; a generated report past 草稿 has no errors."""
+    report, figures = plan.report, plan.figures
+    data = ReportData(
+        report=report,
+        figures=figures,
+        scorecard=plan.card,
+        projects=tuple(projects),
+        checks=checks.report_checks(
+            figures=figures,
+            scorecard=plan.card,
+            texts={field: getattr(report, field) for field in NARRATIVE_FIELDS},
+            projects=figures.project,
+        ),
+    )
+    if data.errors:
+        raise CommandError(f"生成的“{report}”有错误：{data.errors[0].message}")
+    return data

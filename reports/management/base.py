@@ -44,7 +44,8 @@ class ReportCommand(BaseCommand):
             raise CommandError(
                 f"找不到“{department}”{year} 年的自评报告：请检查部门名称和年度。"
             ) from None
-        if user is not None and not access.may(user, self.access_action, report):
+        action = self.access_action  # set whenever a user is given (``--user``)
+        if user is not None and action is not None and not access.may(user, action, report):
             if not access.may(user, access.VIEW, report):
                 raise CommandError(
                     f"找不到“{department}”{year} 年的自评报告：请检查部门名称和年度。"

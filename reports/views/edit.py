@@ -4,11 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
-from django.http import (
-    Http404,
-    QueryDict,
-)
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -48,44 +44,51 @@ def report_edit(request, pk: int, section: str = "overview"):
     page = editor.SECTIONS_BY_KEY.get(section)
     if page is None:
         raise Http404("报告中没有这一部分。")
-    conflict = None
-    token = page.token(report)
     stashed = request.session.pop(STASH_PREFIX + request.path, None)
     if request.method == "POST" or stashed:
-        data = request.POST if request.method == "POST" else _querydict(stashed)
-        bundle = page.build(report, data)
-        token = data.get("snapshot", "")
-        if stashed and request.method == "GET":
-            messages.warning(
-                request,
-                "登录已过期，已恢复您上次提交但未保存的内容：请核对后点击“保存”。",
-                extra_tags=UNSAVED_TAG,
-            )
-        elif page.is_valid(bundle):
-            try:
-                editor.section_save(
-                    report=report, section=page, bundle=bundle, token=token, user=request.user
-                )
-            except editor.SaveRefused as refused:
-                # Submitted (or taken out of reach) since the page opened: nothing was saved;
-                # the input stays on the page so that nothing typed is lost.
-                messages.error(request, f"未保存：{refused.message}")
-            except ValidationError as invalid:
-                # A writer's own rule (the forms check the same rules first): nothing written.
-                messages.error(request, f"未保存：{'；'.join(invalid.messages)}")
-            except editor.StaleSave as stale:
-                conflict = stale.changes
-                # Saving again now means "mine over theirs", decided with their changes in view.
-                token = page.token(stored_copy(report))
-            else:
-                # The tag tells the page's script the save went through (drafts kept in the
-                # browser for this section are dropped: reports/edit/_unsaved.html).
-                messages.success(request, f"已保存“{page.title}”。", extra_tags=SAVED_TAG)
-                return redirect("report_edit", pk=report.pk, section=page.key)
-        else:
-            messages.error(request, "有输入需要改正，尚未保存：请查看标红的栏目。")
+        posted = _posted(request, report, page, stashed)
+        if isinstance(posted, HttpResponse):
+            return posted
+        bundle, token, conflict = posted
     else:
-        bundle = page.build(report)
+        bundle, token, conflict = page.build(report), page.token(report), None
+    context = _edit_context(request, report, page, bundle)
+    context |= {"snapshot": token, "conflict": conflict}
+    return render(request, f"reports/edit/{page.template}", context)
+
+
+def _posted(request, report: Report, page, stashed: dict | None):
+    """The page's bound forms, snapshot token and conflict after a post (or a post kept
+    across sign-in), or the redirect once it is saved."""
+    # Not a post: the post kept across sign-in (``stashed``) is what the page was given.
+    data = request.POST if request.method == "POST" or stashed is None else _querydict(stashed)
+    bundle = page.build(report, data)
+    token, conflict = data.get("snapshot", ""), None
+    if stashed and request.method == "GET":
+        messages.warning(
+            request,
+            "登录已过期，已恢复您上次提交但未保存的内容：请核对后点击“保存”。",
+            extra_tags=UNSAVED_TAG,
+        )
+        return bundle, token, conflict
+    outcome = editor.page_post(
+        report=report, page=page, bundle=bundle, token=token, user=request.user
+    )
+    if outcome.saved:
+        # The tag tells the page's script the save went through (drafts kept in the browser
+        # for this section are dropped: reports/edit/_unsaved.html).
+        messages.success(request, f"已保存“{page.title}”。", extra_tags=SAVED_TAG)
+        return redirect("report_edit", pk=report.pk, section=page.key)
+    if outcome.error:
+        messages.error(request, outcome.error)
+    if outcome.stale:
+        conflict = outcome.conflict
+        # Saving again now means "mine over theirs", decided with their changes in view.
+        token = page.token(stored_copy(report))
+    return bundle, token, conflict
+
+
+def _edit_context(request, report: Report, page, bundle: dict) -> dict:
     # Form validation wrote the clerk's input onto ``report``; checks speak of what is stored.
     data = report_data(report=stored_copy(report))
     shown = editor.checks_shown(data)
@@ -97,8 +100,6 @@ def report_edit(request, pk: int, section: str = "overview"):
         "sections": [(s, states[s.key]) for s in editor.SECTIONS],
         "bundle": bundle,
         "formsets": [(prefix, title, bundle[prefix]) for prefix, _, title in page.formsets],
-        "snapshot": token,
-        "conflict": conflict,
         "data": data,
         # What is left to fill on a page nothing is filled in on yet is one line, not one
         # error per line (editor.checks_shown); each field still shows its own check below.
@@ -115,7 +116,7 @@ def report_edit(request, pk: int, section: str = "overview"):
             table.selfeval_rows(data.scorecard), bundle["grid"], beside
         )
         context["scorecard"] = data.scorecard
-    return render(request, f"reports/edit/{page.template}", context)
+    return context
 
 
 def stored_copy(report: Report) -> Report:

@@ -1,25 +1,16 @@
 """Import a filled 自评表 .xlsx into a department's report for a year."""
 
-import hashlib
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from departments.models import Department
 from reports.management.base import acting_user
-from reports.models import Report
 from reports.selectors import report_data
-from reports.services import report_create
+from reports.services import ImportTargetMissing, import_target
+from sheets.cells import Problem
 from sheets.importer import SelfevalImportRefused, SelfevalSheetChoice, selfeval_import
 from sheets.measure import size_refusal
-from sheets.read import Problem
-
-
-def department_code(name: str) -> str:
-    """A code for a department made on import: stable for its name, unlike any real code."""
-    return f"IMP-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:10].upper()}"
 
 
 class Command(BaseCommand):
@@ -86,7 +77,7 @@ class Command(BaseCommand):
             if too_large:
                 raise SelfevalImportRefused([Problem(too_large)])
             with transaction.atomic():
-                report, created = self._report(department, year, create)
+                report, created = import_target(name=department, year=year, create=create)
                 result = selfeval_import(
                     report=report,
                     data=data,
@@ -100,6 +91,8 @@ class Command(BaseCommand):
                 target = str(report)
                 if dry_run:
                     transaction.set_rollback(True)
+        except ImportTargetMissing as missing:
+            raise CommandError(missing.message) from None
         except SelfevalSheetChoice as choice:
             lines = [choice.message, *(f"  {problem}" for problem in choice.errors)]
             lines += ["可导入的工作表：", *(f"  - {name}" for name in choice.sheets)]
@@ -130,34 +123,3 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"请注意（{len(result.warnings)} 条）："))
             for problem in result.warnings:
                 self.stdout.write(f"  - {problem}")
-
-    def _report(self, name: str, year: int, create: bool) -> tuple[Report, list[str]]:
-        created = []
-        department = Department.objects.filter(name=name.strip()).first()
-        if department is None:
-            if not create:
-                raise CommandError(
-                    f"找不到部门“{name}”：请检查部门名称，或加 --create 新建部门和报告。"
-                )
-            department = Department(
-                name=name.strip(), code=department_code(name.strip()), reporting_unit=name.strip()
-            )
-            try:
-                department.full_clean()
-            except ValidationError as error:
-                raise CommandError(f"不能新建部门：{'；'.join(error.messages)}") from None
-            department.save()
-            created.append(f"部门“{department.name}”（编码 {department.code}）")
-        report = Report.objects.filter(department=department, year=year).first()
-        if report is None:
-            if not create:
-                raise CommandError(
-                    f"“{department.name}”还没有 {year} 年的自评报告："
-                    "请先在系统中新建，或加 --create 新建草稿报告。"
-                )
-            try:
-                report = report_create(department=department, year=year)
-            except ValidationError as error:
-                raise CommandError(f"不能新建报告：{'；'.join(error.messages)}") from None
-            created.append(f" {year} 年草稿报告（指标体系“{report.framework}”）")
-        return report, created

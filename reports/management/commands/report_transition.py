@@ -3,7 +3,7 @@
 from django.core.management.base import CommandError
 
 from reports.management.base import ReportCommand, acting_user
-from reports.workflow import TRANSITIONS, TransitionRefused, action_label, report_transition
+from reports.workflow import TRANSITIONS, TransitionRefused, action_label, transition_apply
 
 
 class Command(ReportCommand):
@@ -19,7 +19,7 @@ class Command(ReportCommand):
         report = self.report(department, year)
         actor = acting_user(user)
         try:
-            report_transition(report=report, user=actor, action=action, comment=comment)
+            transition_apply(report=report, user=actor, action=action, comment=comment)
         except TransitionRefused as refused:
             details = "".join(f"\n  {n}. {e}" for n, e in enumerate(refused.errors, start=1))
             raise CommandError(f"操作被拒绝：{refused.message}{details}") from None
