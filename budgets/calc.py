@@ -11,17 +11,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import Self
 
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
-HUNDRED = Decimal("100")
+from perfeval.numbers import CENT, HUNDRED, ZERO
 
 
 def money(value: Decimal | int | str) -> Decimal:
     """An amount in 万元 rounded to two places."""
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def summed(value: Decimal | float | None) -> Decimal:
+    """A database sum as an exact amount: 0 where there was nothing to sum; SQLite sums to a
+    float, which two places make exact again."""
+    return ZERO if value is None else money(Decimal(str(value)))
 
 
 _SPACE_BETWEEN_DIGITS = re.compile(r"(?<=\d)\s+(?=\d)")
@@ -43,9 +48,10 @@ def ungrouped(text: str) -> str | None:
 
 def plus(*values: Decimal | None) -> Decimal | None:
     """The sum of amounts; None (not known yet) when any of them is not filled in."""
-    if any(value is None for value in values):
+    known = [value for value in values if value is not None]
+    if len(known) < len(values):
         return None
-    return sum(values, ZERO)
+    return sum(known, ZERO)
 
 
 def rate_pct(actual: Decimal | None, budget: Decimal | None) -> Decimal | None:
@@ -68,7 +74,8 @@ def shares_pct(parts: Sequence[Decimal | None]) -> list[Decimal | None]:
     whole = plus(*parts)
     if not whole:
         return [None] * len(parts)
-    shares = [(part / whole * HUNDRED).quantize(CENT, rounding=ROUND_DOWN) for part in parts[:-1]]
+    known = [part for part in parts if part is not None]  # all of them: ``whole`` is known
+    shares = [(part / whole * HUNDRED).quantize(CENT, rounding=ROUND_DOWN) for part in known[:-1]]
     return [*shares, HUNDRED - sum(shares, ZERO)]
 
 
@@ -79,8 +86,10 @@ class Amounts:
     budget: Decimal | None = ZERO
     actual: Decimal | None = ZERO
 
-    def __add__(self, other: Amounts) -> Amounts:
-        return Amounts(plus(self.budget, other.budget), plus(self.actual, other.actual))
+    def __add__(self, other: Self) -> Self:
+        return type(self)(
+            *(plus(getattr(self, f.name), getattr(other, f.name)) for f in fields(self))
+        )
 
     @property
     def known(self) -> bool:
@@ -89,33 +98,15 @@ class Amounts:
 
     @property
     def rate_pct(self) -> Decimal | None:
+        """执行率 (for 三公经费 完成预算的 …%): the actual amount against the budget."""
         return rate_pct(self.actual, self.budget)
 
 
 @dataclass(frozen=True)
-class ThreePublicAmounts:
+class ThreePublicAmounts(Amounts):
     """三公经费: budget, this year's 决算 and last year's 决算."""
 
-    budget: Decimal | None = ZERO
-    actual: Decimal | None = ZERO
     previous_actual: Decimal | None = ZERO
-
-    def __add__(self, other: ThreePublicAmounts) -> ThreePublicAmounts:
-        return ThreePublicAmounts(
-            plus(self.budget, other.budget),
-            plus(self.actual, other.actual),
-            plus(self.previous_actual, other.previous_actual),
-        )
-
-    @property
-    def known(self) -> bool:
-        """Whether budget and 决算 are filled in, so that one can be measured by the other."""
-        return self.budget is not None and self.actual is not None
-
-    @property
-    def rate_pct(self) -> Decimal | None:
-        """完成预算的 …%: this year's 决算 against the budget."""
-        return rate_pct(self.actual, self.budget)
 
     @property
     def change(self) -> Decimal | None:
@@ -170,6 +161,18 @@ def line_fill(table: str, number: int, name: str, amounts: Mapping[str, object])
     )
 
 
+class _Spent:
+    """A property of ``BudgetFigures``: the amounts spent of one nature or from one source."""
+
+    def __init__(self, *, nature: str | None = None, source: str | None = None) -> None:
+        self.nature, self.source = nature, source
+
+    def __get__(self, figures: BudgetFigures | None, owner: type | None = None) -> Amounts:
+        if figures is None:
+            raise AttributeError("spent amounts are read from figures, not from their class")
+        return figures.spent(nature=self.nature, source=self.source)
+
+
 @dataclass(frozen=True)
 class BudgetFigures:
     """Every money figure of a report, derived from the sums of its stored lines."""
@@ -218,21 +221,15 @@ class BudgetFigures:
     @property
     def income_fiscal_share_pct(self) -> Decimal | None:
         total, fiscal = self.income_total, self.income_fiscal
-        if total is None:
+        if total is None or fiscal is None:
             return None
         return shares_pct([fiscal, total - fiscal])[0]
 
-    @property
-    def personnel(self) -> Amounts:
-        return self.spent(nature=PERSONNEL)
-
-    @property
-    def public_operating(self) -> Amounts:
-        return self.spent(nature=PUBLIC_OPERATING)
-
-    @property
-    def project(self) -> Amounts:
-        return self.spent(nature=PROJECT)
+    personnel = _Spent(nature=PERSONNEL)
+    public_operating = _Spent(nature=PUBLIC_OPERATING)
+    project = _Spent(nature=PROJECT)
+    fiscal_funds = _Spent(source=FISCAL)
+    other_funds = _Spent(source=OTHER)
 
     @property
     def basic(self) -> Amounts:
@@ -243,14 +240,6 @@ class BudgetFigures:
     def expenditure(self) -> Amounts:
         """Total spending: 基本支出 + 项目支出."""
         return self.basic + self.project
-
-    @property
-    def fiscal_funds(self) -> Amounts:
-        return self.spent(source=FISCAL)
-
-    @property
-    def other_funds(self) -> Amounts:
-        return self.spent(source=OTHER)
 
     @property
     def three_public(self) -> ThreePublicAmounts:

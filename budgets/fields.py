@@ -29,7 +29,7 @@ class MoneyField(models.DecimalField):
         return name, path, args, kwargs
 
 
-def non_negative(model_name: str, *fields: str) -> list[models.CheckConstraint]:
+def non_negative(model_name: str, *fields: str) -> list[models.BaseConstraint]:
     """Database guards that mirror MoneyField's validator, one per field."""
     return [
         models.CheckConstraint(

@@ -15,7 +15,7 @@ from .fields import MoneyField, non_negative
 NOT_YET_FILLED = {"null": True, "blank": True}
 
 
-def amount_text(value) -> str:
+def _shown_amount(value) -> str:
     """An amount as a line's name shows it (the admin, the change log)."""
     return "（未填）" if value is None else str(value)
 
@@ -65,7 +65,7 @@ class IncomeLine(models.Model):
         constraints = non_negative("income_line", "budget", "actual")
 
     def __str__(self):
-        return f"{self.get_source_display()} {amount_text(self.actual)}"
+        return f"{self.get_source_display()} {_shown_amount(self.actual)}"
 
     @property
     def is_fiscal(self) -> bool:
@@ -108,7 +108,7 @@ class ExpenditureLine(models.Model):
     def __str__(self):
         return (
             f"{self.get_nature_display()}（{self.get_fund_source_display()}） "
-            f"{amount_text(self.actual)}"
+            f"{_shown_amount(self.actual)}"
         )
 
     @property
@@ -165,7 +165,7 @@ class ThreePublicLine(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {amount_text(self.actual)}"
+        return f"{self.get_kind_display()} {_shown_amount(self.actual)}"
 
 
 class Project(models.Model):

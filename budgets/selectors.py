@@ -1,6 +1,7 @@
 """Code that reads a report's money."""
 
 from collections import defaultdict
+from decimal import Decimal
 
 from .calc import (
     ZERO,
@@ -56,7 +57,7 @@ def report_budget_figures(
     if three_public_lines is None:
         three_public_lines = ThreePublicLine.objects.filter(report_id=report.pk)
     income_lines = list(income_lines)
-    income: dict[str, object] = {}
+    income: dict[str, Decimal | None] = {}
     for line in income_lines:
         income[line.source] = plus(income.get(line.source, ZERO), line.actual)
     expenditure_lines = list(expenditure_lines)

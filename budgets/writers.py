@@ -12,7 +12,7 @@ from itertools import groupby
 
 from django.db import models
 
-from perfeval.owned import Changes, OwnedRows
+from perfeval.owned import Changes, OwnedRows, ReportRow
 
 from .models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
 
@@ -80,7 +80,7 @@ def _line_order(model) -> list:
 
 
 def lines_create(
-    lines: Iterable[models.Model],
+    lines: Iterable[ReportRow],
     *,
     user=None,
     reason: str = "",
@@ -94,11 +94,11 @@ def lines_create(
         for line in lines:
             line.full_clean()
     for model, same in groupby(sorted(lines, key=lambda line: type(line).__name__), key=type):
-        same = list(same)
+        rows = list(same)
         LINES.bulk_write(
             model,
-            report_ids={line.report_id for line in same},
-            new=same,
+            report_ids={line.report_id for line in rows},
+            new=rows,
             user=user,
             reason=reason,
             history=history,

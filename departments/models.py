@@ -112,6 +112,10 @@ class User(AbstractUser):
         help_text=_("审核人只能审核这些部门的报告。"),
     )
 
-    class Meta(AbstractUser.Meta):
+    # What departments.roles keeps on the user object for one request.
+    _perfeval_roles: set[str]
+    _perfeval_reviewed: set[int]
+
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # real; not in the stubs
         verbose_name = _("用户")
         verbose_name_plural = _("用户")

@@ -4,7 +4,12 @@ A role is carried by an auth group linked to its code (``Role``); the group's na
 label. What each role may do to which rows is decided in ``perfeval.access``.
 """
 
-from .models import Role
+from django.contrib.auth.models import AnonymousUser
+
+from .models import Role, User
+
+# Who asks: a signed-in user, or the anonymous user of a request not signed in.
+AnyUser = User | AnonymousUser
 
 CLERK = Role.Code.CLERK.value
 REVIEWER = Role.Code.REVIEWER.value
@@ -18,12 +23,12 @@ def role_group(code: str):
     return Role.objects.select_related("group").get(code=code).group
 
 
-def user_roles(user) -> set[str]:
+def user_roles(user: AnyUser) -> set[str]:
     """The role codes of a signed-in user; a superuser is an administrator.
 
     Kept on the user object, which lives for one request.
     """
-    if not user.is_authenticated:
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
         return set()
     cached = getattr(user, "_perfeval_roles", None)
     if cached is None:
@@ -34,9 +39,9 @@ def user_roles(user) -> set[str]:
     return cached
 
 
-def reviewed_department_ids(user) -> set[int]:
+def reviewed_department_ids(user: AnyUser) -> set[int]:
     """The departments a reviewer is assigned to (empty for anyone who is not a reviewer)."""
-    if REVIEWER not in user_roles(user):
+    if isinstance(user, AnonymousUser) or REVIEWER not in user_roles(user):
         return set()
     cached = getattr(user, "_perfeval_reviewed", None)
     if cached is None:
@@ -45,17 +50,18 @@ def reviewed_department_ids(user) -> set[int]:
     return cached
 
 
-def is_admin(user) -> bool:
+def is_admin(user: AnyUser) -> bool:
     return ADMIN in user_roles(user)
 
 
-def is_clerk_of(user, department_id: int) -> bool:
-    return CLERK in user_roles(user) and user.department_id == department_id
+def is_clerk_of(user: AnyUser, department_id: int | None) -> bool:
+    # An anonymous user has no department (and no role, so it is never read).
+    return CLERK in user_roles(user) and getattr(user, "department_id", None) == department_id
 
 
-def reviews(user, department_id: int) -> bool:
+def reviews(user: AnyUser, department_id: int | None) -> bool:
     return department_id in reviewed_department_ids(user)
 
 
-def is_auditor(user) -> bool:
+def is_auditor(user: AnyUser) -> bool:
     return AUDITOR in user_roles(user)

@@ -90,7 +90,7 @@ def report_writable(user, report: Report) -> bool:
 def report_writable_q(user) -> Q:
     """``report_writable`` as a filter on reports."""
     held = roles.user_roles(user)
-    editable = Q(status__in=[Report.Status.DRAFT, Report.Status.RETURNED])
+    editable = Q(status__in=Report.EDITABLE_STATUSES)
     if roles.ADMIN in held:
         return editable
     if roles.CLERK in held and user.department_id:

@@ -9,6 +9,8 @@ project that decides access itself is refused at start-up, so there is one answe
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import NotRelationField, get_fields_from_path, unquote
@@ -45,6 +47,18 @@ ADMIN_REASON = "管理后台修改"
 PROJECT_APPS = ("departments", "budgets", "scoring", "reports", "perfeval")
 
 
+if TYPE_CHECKING:
+    # What the mixins are put over: any admin class (Django's, django-simple-history's,
+    # import-export's; the last two untyped, so their hooks are Any) and any inline.
+    from simple_history.admin import SimpleHistoryAdmin
+
+    class _AdminBase(SimpleHistoryAdmin, admin.ModelAdmin[Any]): ...
+
+    _InlineBase = admin.options.InlineModelAdmin[Any, Any]
+else:
+    _AdminBase = _InlineBase = object
+
+
 def _refuse(request, action: str, obj) -> None:
     """Raise PermissionDenied unless the user may still do this, checked under the lock."""
     refusal = access.write_refusal(request.user, action, obj)
@@ -52,7 +66,7 @@ def _refuse(request, action: str, obj) -> None:
         raise PermissionDenied(refusal)
 
 
-class PolicyAdminMixin:
+class PolicyAdminMixin(_AdminBase):
     """A ModelAdmin whose every access decision is ``perfeval.access``'s."""
 
     def get_queryset(self, request):
@@ -217,7 +231,7 @@ class RecordChanges(HistoricalRecordContextHelper):
         return super().prepare_delta_change_value(change, value)
 
 
-class PolicyInlineMixin:
+class PolicyInlineMixin(_InlineBase):
     """Rows shown inside their parent's page: seen and written as parts of the parent."""
 
     def get_queryset(self, request):

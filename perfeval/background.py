@@ -68,7 +68,7 @@ class ThreadBackend(ImmediateBackend):
             waiting = _waiting.get(key)
             if waiting is not None:
                 return waiting
-            result = TaskResult(
+            result: TaskResult = TaskResult(
                 task=task,
                 id=get_random_id(),
                 status=TaskResultStatus.READY,

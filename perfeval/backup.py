@@ -55,7 +55,7 @@ def sha256_of(stream) -> str:
 
 def stored_file_names() -> list[str]:
     """The names of every file a FileField of a model points at."""
-    names = set()
+    names: set[str] = set()
     for model in apps.get_models():
         if model._meta.proxy:
             continue
@@ -98,13 +98,13 @@ def database_snapshot() -> Iterator[None]:
             yield
         return
     connection.ensure_connection()  # connecting sets transaction_mode from the settings
-    site_mode = connection.transaction_mode
-    connection.transaction_mode = "DEFERRED"
+    site_mode = connection.transaction_mode  # type: ignore[attr-defined]  # SQLite's, since Django 5.1; not in the stubs
+    connection.transaction_mode = "DEFERRED"  # type: ignore[attr-defined]  # SQLite's, since Django 5.1; not in the stubs
     try:
         with transaction.atomic():
             yield
     finally:
-        connection.transaction_mode = site_mode
+        connection.transaction_mode = site_mode  # type: ignore[attr-defined]  # SQLite's, since Django 5.1; not in the stubs
 
 
 def site_backup(*, directory: Path) -> BackupResult:
@@ -134,7 +134,8 @@ def site_backup(*, directory: Path) -> BackupResult:
         with open(target, "rb") as copied:
             files[name] = sha256_of(copied)
     with open(directory / DATA, "rb") as dump:
-        data = {"sha256": sha256_of(dump), "bytes": (directory / DATA).stat().st_size}
+        data_bytes = (directory / DATA).stat().st_size
+        data = {"sha256": sha256_of(dump), "bytes": data_bytes}
     manifest = {
         "format": FORMAT,
         "created": timezone.now().isoformat(),
@@ -146,7 +147,7 @@ def site_backup(*, directory: Path) -> BackupResult:
     (directory / MANIFEST).write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
     )
-    return BackupResult(data_bytes=data["bytes"], files=len(files))
+    return BackupResult(data_bytes=data_bytes, files=len(files))
 
 
 def backup_read(*, directory: Path) -> dict:

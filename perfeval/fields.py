@@ -1,5 +1,8 @@
 """Fields and validators shared by the apps: free text held to a limit of perfeval/limits.py."""
 
+from collections.abc import Callable
+from typing import Any, cast
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.deconstruct import deconstructible
@@ -36,6 +39,8 @@ class LimitedTextField(models.TextField):
     """
 
     non_db_attrs = (*models.TextField.non_db_attrs, "limit")
+    # Set by Django's Field.__init__ from ``validators=``; django-stubs leave it out.
+    _validators: list[Callable[[Any], None]]
 
     def __init__(self, *args, limit: int = NARRATIVE_MAX_CHARS, **kwargs):
         self.limit = limit
@@ -47,6 +52,12 @@ class LimitedTextField(models.TextField):
         kwargs.pop("validators", None)  # made from ``limit``
         kwargs["limit"] = self.limit
         return name, path, args, kwargs
+
+
+def model_field(model: type[models.Model], name: str) -> models.Field:
+    """The field ``name`` of ``model`` with a column (its label, choices, attname), as the
+    type checker knows it: ``get_field`` may also answer a relation's reverse side."""
+    return cast(models.Field, model._meta.get_field(name))
 
 
 def text_too_long(text: str, limit: int) -> str | None:

@@ -4,13 +4,14 @@ import json
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 
 class JsonFormatter(logging.Formatter):
     """Time, level, logger and message; method, path and status for a request's record."""
 
     def format(self, record: logging.LogRecord) -> str:
-        entry = {
+        entry: dict[str, object] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
@@ -18,14 +19,14 @@ class JsonFormatter(logging.Formatter):
         }
         # django.request and django.security records carry the HttpRequest; django.server's
         # carries a socket, hence the getattr.
-        request = getattr(record, "request", None)
+        request: Any = getattr(record, "request", None)
         if getattr(request, "path", None) is not None:
             entry["method"] = request.method
             entry["path"] = request.path
         status = getattr(record, "status_code", None)
         if record.name == "gunicorn.access" and isinstance(record.args, Mapping):
             # Gunicorn passes its access-log atoms: method, path, status, time in microseconds.
-            atoms = record.args
+            atoms: Mapping[str, Any] = record.args
             entry.update(method=atoms["m"], path=atoms["U"], remote=atoms["h"])
             entry["duration_ms"] = round(int(atoms["D"]) / 1000, 1)
             status = int(atoms["s"]) if str(atoms["s"]).isdigit() else atoms["s"]

@@ -16,9 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+# A row of a report-owned model: any model with a ``report`` foreign key, so with a
+# ``report_id``, and django-simple-history's ``_history_user`` and ``_change_reason``. The stubs
+# cannot spell "a Model with these attributes", so the type checker takes such rows as Any.
+ReportRow = Any
 
 
 def writer_for(model) -> OwnedRows | None:
@@ -29,7 +35,8 @@ def writer_for(model) -> OwnedRows | None:
     return next((writer for writer in (LINES, RESULTS) if writer.owns(model)), None)
 
 
-def report_model(model: type[models.Model]) -> type[models.Model]:
+def report_model(model: type[models.Model]) -> Any:
+    """The report model (with its ``editing``), which this module does not import."""
     return model._meta.get_field("report").related_model
 
 
@@ -37,10 +44,10 @@ def stored_report_id(row: models.Model) -> int | None:
     """The report a stored row belongs to now (a form may be moving it to another)."""
     if row.pk is None:
         return None
-    return type(row).objects.filter(pk=row.pk).values_list("report_id", flat=True).first()
+    return type(row)._default_manager.filter(pk=row.pk).values_list("report_id", flat=True).first()
 
 
-def _mark(row: models.Model, user, reason: str) -> None:
+def _mark(row: ReportRow, user, reason: str) -> None:
     if user is not None:
         row._history_user = user
     if reason:
@@ -101,7 +108,7 @@ class OwnedRows:
 
     # --- One row ----------------------------------------------------------------------------
 
-    def save(self, row: models.Model, *, user=None, reason: str = "", validate=True) -> None:
+    def save(self, row: ReportRow, *, user=None, reason: str = "", validate=True) -> None:
         """Create or change one row (a form's, the admin's), its report(s) locked."""
         ids = {row.report_id, stored_report_id(row)} - {None}
         with self.editing(type(row), ids):
@@ -110,12 +117,12 @@ class OwnedRows:
             _mark(row, user, reason)
             row.save()
 
-    def delete(self, row: models.Model, *, user=None, reason: str = "") -> None:
+    def delete(self, row: ReportRow, *, user=None, reason: str = "") -> None:
         with self.editing(type(row), {stored_report_id(row) or row.report_id}):
             _mark(row, user, reason)
             row.delete()
 
-    def delete_many(self, rows: Sequence[models.Model], *, user=None, reason: str = "") -> None:
+    def delete_many(self, rows: Sequence[ReportRow], *, user=None, reason: str = "") -> None:
         if not rows:
             return
         with self.editing(type(rows[0]), {row.report_id for row in rows}):

@@ -1,17 +1,19 @@
 """Idempotent writes: create a row or bring it to given values, touching nothing that matches."""
 
+from typing import TypeVar
+
 from django.db import models
 
+M = TypeVar("M", bound=models.Model)
 
-def record_sync(
-    model: type[models.Model], *, lookup: dict, values: dict
-) -> tuple[models.Model, bool]:
+
+def record_sync(model: type[M], *, lookup: dict, values: dict) -> tuple[M, bool]:
     """Return the row matching ``lookup`` with ``values``, and whether anything was written.
 
     Rows are validated (``full_clean``) before they are saved, and saved only when a value
     differs, so running a loader twice changes nothing.
     """
-    obj = model.objects.filter(**lookup).first()
+    obj = model._default_manager.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
         obj.full_clean()

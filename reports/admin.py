@@ -25,7 +25,8 @@ from .models import (
     ReportTransition,
     same_text,
 )
-from .selectors import decimal_str, report_change_log, report_document, report_scores
+from .selectors import decimal_str, report_change_log, report_document
+from .totals import with_scores
 from .views.imports import selfeval_upload
 
 
@@ -228,10 +229,9 @@ class ReportAdmin(SimpleHistoryAdmin):
         (_("记录"), {"fields": ["created_at", "updated_at"]}),
     ]
 
-    def get_changelist_instance(self, request):
-        changelist = super().get_changelist_instance(request)
-        self._scores = report_scores(reports=changelist.result_list)
-        return changelist
+    def get_queryset(self, request):
+        # The list's score and grade come from the stored totals, one query for the page.
+        return with_scores(super().get_queryset(request))
 
     def save_model(self, request, obj, form, change):
         # Text copied from last year's report is no longer carried over once changed here.
@@ -244,11 +244,11 @@ class ReportAdmin(SimpleHistoryAdmin):
 
     @admin.display(description=_("自评得分"))
     def total_score(self, obj):
-        return decimal_str(self._scores[obj.pk][0])
+        return decimal_str(obj.score_total)
 
     @admin.display(description=_("等级"))
     def grade(self, obj):
-        return self._scores[obj.pk][1]
+        return obj.score_grade
 
     def get_urls(self):
         return [
@@ -273,7 +273,7 @@ class ReportAdmin(SimpleHistoryAdmin):
             # A reviewer has seen the submission: its clerk can no longer withdraw it.
             workflow.review_opened(report=report, user=request.user)
         document = report_document(report=report)
-        data = document["data"]
+        data = document.data
         previous = (
             self.get_queryset(request)
             .filter(department_id=report.department_id, year=report.year - 1)
@@ -329,7 +329,7 @@ class ReportAdmin(SimpleHistoryAdmin):
         if request.method == "POST":
             action = request.POST.get("action", "")
             try:
-                workflow.report_transition(
+                workflow.transition_apply(
                     report=report,
                     user=request.user,
                     action=action,

@@ -243,9 +243,13 @@ def preview_digest(*, report: Report) -> str:
     for model in REPORT_OWNED:
         rows = model.objects.filter(report_id=report.pk).order_by("pk").values_list()
         digest.update(f"{model._meta.label}{list(rows)!r}".encode())
-    for model in (Indicator, GradeBand):
-        rows = model.objects.filter(framework_id=report.framework_id).order_by("pk").values_list()
-        digest.update(f"{model._meta.label}{list(rows)!r}".encode())
+    for framework_model in (Indicator, GradeBand):
+        framework_rows = (
+            framework_model.objects.filter(framework_id=report.framework_id)
+            .order_by("pk")
+            .values_list()
+        )
+        digest.update(f"{framework_model._meta.label}{list(framework_rows)!r}".encode())
     return digest.hexdigest()
 
 

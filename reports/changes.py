@@ -14,19 +14,22 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 
-from budgets.calc import BudgetFigures, plus
+from budgets.calc import BudgetFigures
 from budgets.fields import MoneyField
 from budgets.models import ExpenditureLine, IncomeLine, Project, ThreePublicKind, ThreePublicLine
 from budgets.selectors import report_budget_figures
+from perfeval.fields import model_field
+from perfeval.numbers import DASH, ZERO, money_text, num
+from perfeval.owned import ReportRow
 from scoring.core import Scorecard
 from scoring.models import GroupResult, Indicator, IndicatorResult
 from scoring.selectors import report_scorecard
 
 from .models import NARRATIVE_FIELDS, Report, ReportTransition, same_text
-from .templatetags.perfeval import money, points
 
 Status = Report.Status
 Action = ReportTransition.Action
@@ -125,7 +128,7 @@ class Snapshot:
     """A report's content at one moment: the report row and the rows it owns, by model."""
 
     report: Report
-    rows: dict[type[models.Model], tuple[models.Model, ...]]
+    rows: dict[type[models.Model], tuple[ReportRow, ...]]
 
 
 def snapshot_now(*, report: Report) -> Snapshot:
@@ -208,9 +211,9 @@ class Table:
     model: type[models.Model]
     fields: tuple[str, ...]
     # A line's identity without its id; ``ordinal`` counts lines of the same identity.
-    identity: Callable[[models.Model], tuple]
-    name: Callable[[models.Model], str]
-    order: Callable[[models.Model], tuple] = lambda row: (getattr(row, "order", 0), row.pk)
+    identity: Callable[[ReportRow], tuple]
+    name: Callable[[ReportRow], str]
+    order: Callable[[ReportRow], tuple] = lambda row: (getattr(row, "order", 0), row.pk)
     ordinal: bool = False
 
 
@@ -271,8 +274,7 @@ def _indicator_names(ids: Iterable[int]) -> dict[int, str]:
     """Each indicator as "二级指标 · 三级指标", so that a row names where it is."""
     nodes = Indicator.objects.filter(pk__in=set(ids)).select_related("parent")
     return {
-        node.pk: f"{node.parent.name} · {node.name}" if node.parent_id else node.name
-        for node in nodes
+        node.pk: f"{node.parent.name} · {node.name}" if node.parent else node.name for node in nodes
     }
 
 
@@ -294,7 +296,7 @@ def _line_name(table: Table, key: tuple, row: models.Model) -> str:
 
 def _table_diff(table: Table, before: Sequence, after: Sequence) -> list[LineChange]:
     old, new = _keyed(table, before), _keyed(table, after)
-    fields = [table.model._meta.get_field(name) for name in table.fields]
+    fields = [model_field(table.model, name) for name in table.fields]
     changes = []
     for key, row in new.items():
         previous = old.get(key)
@@ -345,9 +347,9 @@ def _shown(row: models.Model, field: models.Field) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, MoneyField):
-        return money(value)
+        return money_text(value)
     if isinstance(value, Decimal):
-        return points(value)
+        return num(value)
     if isinstance(field, models.ForeignKey):
         return str(getattr(row, field.name))
     return str(value)
@@ -367,7 +369,7 @@ def _field_change(field: models.Field, before: models.Model, after: models.Model
 def _report_diff(before: Report, after: Report) -> tuple[Change, ...]:
     changes = []
     for name in (*REPORT_FIELDS, *NARRATIVE_FIELDS):
-        field = Report._meta.get_field(name)
+        field = model_field(Report, name)
         if not _same(field, getattr(before, field.attname), getattr(after, field.attname)):
             changes.append(_field_change(field, before, after))
     return tuple(changes)
@@ -377,16 +379,18 @@ def _report_diff(before: Report, after: Report) -> tuple[Change, ...]:
 
 
 def _money_text(value: Decimal | None) -> str:
-    return "—" if value is None else money(value)
+    return DASH if value is None else money_text(value)
 
 
 def _score_text(value: Decimal | None) -> str:
-    return "—" if value is None else points(value)
+    return DASH if value is None else num(value)
 
 
 # The main figures of a report: (label, how it prints, how it is read from the figures and
 # the scorecard). The change since a submission and the comparison with last year list these.
-MAIN_FIGURES: tuple[tuple[str, str, Callable[[BudgetFigures, Scorecard], object]], ...] = (
+MAIN_FIGURES: tuple[
+    tuple[str, str, Callable[[BudgetFigures, Scorecard], Decimal | str | None]], ...
+] = (
     ("收入合计", "money", lambda f, c: f.income_total),
     ("支出合计", "money", lambda f, c: f.expenditure.actual),
     ("基本支出", "money", lambda f, c: f.basic.actual),
@@ -397,7 +401,11 @@ MAIN_FIGURES: tuple[tuple[str, str, Callable[[BudgetFigures, Scorecard], object]
     ("总分", "score", lambda f, c: c.final_score),
     ("等级", "text", lambda f, c: c.grade),
 )
-PRINTED = {"money": _money_text, "score": _score_text, "text": str}
+PRINTED: dict[str, Callable[[Any], str]] = {
+    "money": _money_text,
+    "score": _score_text,
+    "text": str,
+}
 
 
 def _snapshot_figures(snapshot: Snapshot) -> tuple[BudgetFigures, Scorecard]:
@@ -437,8 +445,9 @@ def year_comparison(
         this = read(figures, scorecard)
         last = read(last_figures, last_card) if previous is not None else None
         change = ""
-        if kind != "text" and this is not None and last is not None:
-            difference = plus(this, -last)
+        # Money and scores are Decimal (or None, not filled in); the grade is text.
+        if isinstance(this, Decimal) and isinstance(last, Decimal):
+            difference = sum((this, -last), ZERO)  # ``plus`` of two known amounts
             change = f"{'+' if difference > 0 else ''}{PRINTED[kind](difference)}"
         rows.append(
             FigureRow(

@@ -18,7 +18,7 @@ from django.db.models import Max
 from django.urls import reverse
 
 from perfeval import access
-from perfeval.fields import text_too_long
+from perfeval.fields import model_field, text_too_long
 from perfeval.limits import COMMENT_MAX_CHARS
 from scoring.models import Indicator
 from scoring.selectors import framework_children
@@ -75,7 +75,7 @@ def _section_anchor(section) -> Anchor:
 
 def _field_anchor(name: str) -> Anchor:
     section = next(section for section in SECTIONS if name in section.narrative)
-    label = Report._meta.get_field(name).verbose_name
+    label = model_field(Report, name).verbose_name
     return Anchor(f"field:{name}", f"{section.title} · {label}", section.key, f"div_id_{name}")
 
 
@@ -133,6 +133,7 @@ def anchors_of(*, report: Report, keys: Iterable[str]) -> dict[str, Anchor]:
             pk__in=rows, framework_id=report.framework_id, level=Indicator.Level.THIRD
         ).select_related("parent")
         for row in indicators:
+            assert row.parent is not None  # a level-3 indicator
             found[rows[row.pk]] = _row_anchor(row, row.parent.name)
     return found
 

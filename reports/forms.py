@@ -1,5 +1,7 @@
 """Forms of the report pages that are not sections of the editor."""
 
+from typing import cast
+
 from django import forms
 from django.db.models import Q, QuerySet
 
@@ -30,7 +32,10 @@ class ArchiveFilterForm(forms.Form):
         super().__init__(data)
         approved = reports.filter(status=Report.Status.APPROVED)
         years = approved.order_by("-year").values_list("year", flat=True).distinct()
-        self.fields["year"].choices = [("", "全部年度"), *((y, f"{y} 年") for y in years)]
+        cast(forms.ChoiceField, self.fields["year"]).choices = [
+            ("", "全部年度"),
+            *((y, f"{y} 年") for y in years),
+        ]
         departments = list(
             Department.objects.filter(pk__in=approved.values("department"))
             .order_by("code")
@@ -41,9 +46,15 @@ class ArchiveFilterForm(forms.Form):
             # names one (from the dashboard) still filters.
             self.fields["department"] = forms.IntegerField(required=False, widget=forms.HiddenInput)
         else:
-            self.fields["department"].choices = [("", "全部部门"), *departments]
+            cast(forms.ChoiceField, self.fields["department"]).choices = [
+                ("", "全部部门"),
+                *departments,
+            ]
         grades = GradeBand.objects.order_by("-min_score").values_list("name", flat=True)
-        self.fields["grade"].choices = [("", "全部等级"), *((g, g) for g in dict.fromkeys(grades))]
+        cast(forms.ChoiceField, self.fields["grade"]).choices = [
+            ("", "全部等级"),
+            *((g, g) for g in dict.fromkeys(grades)),
+        ]
 
     def filter(self, versions: QuerySet[ApprovedVersion]) -> QuerySet[ApprovedVersion]:
         """Narrow the versions to the valid filters; an invalid filter is left out."""

@@ -52,7 +52,7 @@ def refuse_unless_editable(report_ids) -> list[str]:
     statuses = _stored_statuses(report_ids)
     if Report.Status.APPROVED in statuses:
         raise ReportLocked(LOCKED_MESSAGE)
-    if Report.Status.SUBMITTED in statuses:
+    if any(status not in Report.EDITABLE_STATUSES for status in statuses):
         raise ReportNotEditable(SUBMITTED_MESSAGE)
     return statuses
 

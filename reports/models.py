@@ -64,6 +64,10 @@ class Report(models.Model):
         RETURNED = "returned", _("已退回")
         APPROVED = "approved", _("已批准")
 
+    # The states in which a report's content may change: the one home of "read-only unless
+    # editable" (the model, the access policy, the save guards and the importer ask it).
+    EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+
     department = models.ForeignKey(
         "departments.Department",
         on_delete=models.PROTECT,
@@ -175,7 +179,7 @@ class Report(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+        return self.status in self.EDITABLE_STATUSES
 
     def carried_edited(self, fields) -> bool:
         """Forget that ``fields`` hold last year's text (they were edited); whether any did.
@@ -267,7 +271,7 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self):
         raise record_refusal(self.model)
 
-    delete.queryset_only = True
+    delete.queryset_only = True  # type: ignore[attr-defined]  # Django's flag on a method
 
     def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
         if update_conflicts:  # an upsert would change rows already there

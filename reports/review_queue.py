@@ -11,10 +11,9 @@ from django.db.models import Count, F, OuterRef, Subquery
 
 from departments import roles
 from perfeval import access
-from scoring import rules
-from scoring.selectors import framework_bands
 
-from .models import Report, ReportTotals, ReportTransition
+from .models import Report, ReportTransition
+from .totals import with_scores
 
 Status = Report.Status
 # Rows listed on the admin's first page; the report list holds the rest.
@@ -32,7 +31,7 @@ class QueueRow:
     submission_number: int
     note: str
     score: Decimal | None
-    grade: str
+    grade: str | None  # None: not scored yet
 
     @property
     def resubmitted(self) -> bool:
@@ -82,7 +81,7 @@ def review_queue(*, user, limit: int = QUEUE_LIMIT) -> ReviewQueue | None:
     shown = decidable[:limit]
     reports = {
         report.pk: report
-        for report in Report.objects.filter(pk__in=shown)
+        for report in with_scores(Report.objects.filter(pk__in=shown))
         .select_related("department", "framework")
         .annotate(
             submitted_at=Subquery(last_submit.values("created_at")[:1]),
@@ -103,12 +102,9 @@ def review_queue(*, user, limit: int = QUEUE_LIMIT) -> ReviewQueue | None:
             pk__in={report.submitted_by_id for report in reports.values()}
         )
     }
-    scores = dict(ReportTotals.objects.filter(report_id__in=shown).values_list("report", "score"))
-    bands = framework_bands(framework_ids={report.framework_id for report in reports.values()})
     rows = []
     for pk in shown:
         report = reports[pk]
-        score = scores.get(pk)
         rows.append(
             QueueRow(
                 report=report,
@@ -116,10 +112,8 @@ def review_queue(*, user, limit: int = QUEUE_LIMIT) -> ReviewQueue | None:
                 submitted_by=people.get(report.submitted_by_id, ""),
                 submission_number=numbers.get(pk, 0),
                 note=report.submission_note or "",
-                score=score,
-                grade=rules.grade_for(
-                    score, bands.get(report.framework_id) or rules.DEFAULT_GRADE_BANDS
-                ),
+                score=report.score_total,
+                grade=report.score_grade,
             )
         )
     return ReviewQueue(

@@ -22,17 +22,22 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
 from itertools import islice
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import transaction
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.signals import post_delete, post_save
 
-from budgets.calc import ZERO, money
+from budgets.calc import summed
 from budgets.models import ExpenditureLine, ThreePublicLine
+from perfeval.numbers import ZERO
 from scoring.models import GroupResult, IndicatorResult
-from scoring.selectors import scored_totals
+from scoring.selectors import grade_expression, scored_totals
 
 from .models import Report, ReportTotals
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 FIELDS = (
     "score",
@@ -94,20 +99,29 @@ def totals_computed(
         for row in [*spending, *three_public]:
             report_figures = figures.get(row.pop("report_id"))
             if report_figures is not None:
-                report_figures.update({k: _money(v) for k, v in row.items()})
+                report_figures.update({k: summed(v) for k, v in row.items()})
         for report_id, part in scored_totals(report_ids=chunk):
             if report_id in figures:
-                figures[report_id]["score"] = (figures[report_id]["score"] or ZERO) + _money(part)
+                figures[report_id]["score"] = (figures[report_id]["score"] or ZERO) + summed(part)
     return figures
+
+
+class Scored(TypedDict):
+    score_total: Decimal | None
+    score_grade: str | None
+
+
+def with_scores(reports: QuerySet[Report]) -> QuerySet[WithAnnotations[Report, Scored]]:
+    """The reports with their score as every list shows it, read from the stored totals:
+    ``score_total`` (None: 未评分) and ``score_grade`` (``rules.grade_for`` in SQL, the
+    report's own framework's bands)."""
+    return reports.annotate(score_total=F("totals__score")).annotate(
+        score_grade=grade_expression(score="score_total")
+    )
 
 
 def _grouped(lines: QuerySet, **sums) -> list[dict]:
     return list(lines.order_by().values("report_id").annotate(**sums))
-
-
-def _money(value) -> Decimal:
-    # Sums come back as Decimal, or on SQLite from a float sum: two places make them exact.
-    return ZERO if value is None else money(Decimal(str(value)))
 
 
 def totals_refresh(report_ids: Iterable[int]) -> None:

@@ -117,13 +117,13 @@ def report_history(*, report: Report) -> list[ReportTransition]:
 
 
 def action_label(action: str) -> str:
-    return dict(Action.choices).get(action, action)
+    return str(dict(Action.choices).get(action, action))
 
 
 def transition_refusal(*, user, report: Report, action: str, comment: str = "") -> str | None:
     """Why ``user`` may not take ``action`` on ``report`` now, or None if they may.
 
-    The report's checks are not run here (they need the database); see ``report_transition``.
+    The report's checks are not run here (they need the database); see ``transition_apply``.
     """
     transition = TRANSITIONS.get(action)
     if transition is None:
@@ -219,7 +219,7 @@ def available_actions(*, user, report: Report) -> list[str]:
 
 
 @transaction.atomic
-def report_transition(*, report: Report, user, action: str, comment: str = "") -> ReportTransition:
+def transition_apply(*, report: Report, user, action: str, comment: str = "") -> ReportTransition:
     """Move a report through the workflow, or raise TransitionRefused saying why not."""
     locked = (
         Report.objects.select_for_update()
@@ -279,16 +279,38 @@ def _record_approved_version(report: Report, log: ReportTransition, data) -> App
 
 
 def report_submit(*, report: Report, user, comment: str = "") -> ReportTransition:
-    return report_transition(report=report, user=user, action=Action.SUBMIT, comment=comment)
+    return transition_apply(report=report, user=user, action=Action.SUBMIT, comment=comment)
 
 
 def report_approve(*, report: Report, user, comment: str = "") -> ReportTransition:
-    return report_transition(report=report, user=user, action=Action.APPROVE, comment=comment)
+    return transition_apply(report=report, user=user, action=Action.APPROVE, comment=comment)
 
 
-def report_return(*, report: Report, user, comment: str) -> ReportTransition:
-    return report_transition(report=report, user=user, action=Action.RETURN, comment=comment)
-
-
-def report_reopen(*, report: Report, user, comment: str) -> ReportTransition:
-    return report_transition(report=report, user=user, action=Action.REOPEN, comment=comment)
+def transitions_planned(
+    *, report: Report, actions: tuple[str, ...], user, comments: dict[str, str] | None = None
+) -> list[ReportTransition]:
+    """Unsaved log rows for ``report`` taken from 草稿 through ``actions`` by the transition
+    table, for generated test data written in bulk (reports.demo.province): each action must
+    start where the previous one ended, and a required comment must be given. The report's
+    status (``report.status``) is set to where the actions end; nothing is checked or saved."""
+    comments = comments or {}
+    rows: list[ReportTransition] = []
+    status: str = Status.DRAFT
+    for action in actions:
+        transition = TRANSITIONS[action]
+        comment = comments.get(action, "")
+        if status not in transition.sources or (transition.comment_required and not comment):
+            raise ValueError(f"{action} cannot follow {status} (comment {comment!r})")
+        rows.append(
+            ReportTransition(
+                report=report,
+                action=action,
+                from_status=status,
+                to_status=transition.target,
+                user=user,
+                comment=comment,
+            )
+        )
+        status = transition.target
+    report.status = status
+    return rows

@@ -9,9 +9,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from . import rules
+from perfeval.numbers import ZERO
 
-ZERO = Decimal("0.00")
+from . import rules
 
 
 @dataclass(frozen=True)
@@ -95,9 +95,10 @@ class Group:
     @property
     def suggested_score(self) -> Decimal | None:
         """The sum of the rows' suggestions, when every row has one."""
-        if not self.rows or any(row.suggestion is None for row in self.rows):
+        scores = [row.suggestion.score for row in self.rows if row.suggestion is not None]
+        if not self.rows or len(scores) < len(self.rows):
             return None
-        return sum((row.suggestion.score for row in self.rows), ZERO)
+        return sum(scores, ZERO)
 
 
 @dataclass(frozen=True)

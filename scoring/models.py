@@ -196,7 +196,7 @@ class Indicator(models.Model):
 
     def save(self, *args, **kwargs):
         # The level follows from the parent, so it is never typed.
-        self.level = 1 if self.parent_id is None else self.parent.level + 1
+        self.level = 1 if self.parent is None else self.parent.level + 1
         _refuse_if_locked(self.framework)
         super().save(*args, **kwargs)
 
@@ -205,8 +205,8 @@ class Indicator(models.Model):
         return super().delete(*args, **kwargs)
 
     def clean(self):
-        errors = {}
-        if self.parent_id is not None:
+        errors: dict[str, object] = {}
+        if self.parent is not None:
             if self.parent.framework_id != self.framework_id:
                 errors["parent"] = _("上级指标必须属于同一个指标体系。")
             elif self.parent.level >= Indicator.Level.THIRD:

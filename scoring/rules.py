@@ -12,33 +12,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-ZERO = Decimal("0")
-CENT = Decimal("0.01")
-HUNDRED = Decimal("100")
-
-
-def num(value: Decimal) -> str:
-    """A weight or score as people write it: 30, 2.5, 0.69."""
-    text = f"{Decimal(value):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def rate_text(value: Decimal | None) -> str:
-    """A rate or share in percent as every part of a report prints it: 123.10%.
-
-    The one place that decides it (the 自评表's header and rows, the narrative, the Excel
-    export, the rules' working), so that one rate never prints two ways in one document.
-    "—" where there is nothing to measure against.
-    """
-    if value is None:
-        return "—"
-    return f"{Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)}%"
+# How weights and rates print is decided in perfeval.numbers (``rules.num`` is that one).
+from perfeval.numbers import CENT, HUNDRED, ZERO, num, rate_text
 
 
 def agrees_at_places(typed: Decimal, value: Decimal) -> bool:
     """Whether ``typed`` is ``value`` as written to its places: 123 and 123.1 agree with
     123.10, 30 does not with 29.20."""
-    places = max(-typed.as_tuple().exponent, 0)
+    exponent = typed.as_tuple().exponent
+    assert isinstance(exponent, int), "a typed figure is finite"
+    places = max(-exponent, 0)
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == typed
 
 
@@ -95,9 +78,14 @@ def framework_weight_errors(nodes: Iterable[NodeSpec]) -> list[str]:
     if missing:
         return errors
 
-    total = sum((node.weight for node in top), ZERO)
+    def weight(node: NodeSpec) -> Decimal:
+        # Levels 1 and 2 all carry one here (``missing`` is empty), level 3 where ``given``.
+        assert node.weight is not None
+        return node.weight
+
+    total = sum((weight(node) for node in top), ZERO)
     if total != HUNDRED:
-        parts = "、".join(f"{node.name} {num(node.weight)}" for node in top)
+        parts = "、".join(f"{node.name} {num(weight(node))}" for node in top)
         errors.append(
             f"一级指标权重之和应为 100 分，现为 {num(total)} 分（{parts}）：请调整一级指标的权重。"
         )
@@ -116,11 +104,11 @@ def framework_weight_errors(nodes: Iterable[NodeSpec]) -> list[str]:
             continue
         if not given:
             continue
-        subtotal = sum((kid.weight for kid in given), ZERO)
+        subtotal = sum((weight(kid) for kid in given), ZERO)
         if subtotal != parent.weight:
             errors.append(
-                f"“{parent.name}”（{num(parent.weight)} 分）下{level_name}指标权重之和为 "
-                f"{num(subtotal)} 分，应等于 {num(parent.weight)} 分："
+                f"“{parent.name}”（{num(weight(parent))} 分）下{level_name}指标权重之和为 "
+                f"{num(subtotal)} 分，应等于 {num(weight(parent))} 分："
                 f"请调整其下{level_name}指标的权重。"
             )
     return errors
@@ -274,7 +262,7 @@ def rule_execution_rate(weight: Decimal, params: Mapping, rates: Mapping[str, Ra
     """Full marks inside a band (90–110%), then a deduction per percentage point outside."""
     rate = rates.get(params.get("figure", DEFAULT_FIGURES["execution_rate"]))
     pct = _rate(rate)
-    if pct is None:
+    if rate is None or pct is None:
         return None
     low, high = Decimal(str(params.get("low", 90))), Decimal(str(params.get("high", 110)))
     per_point = Decimal(str(params.get("deduct_per_point", "0.1")))
@@ -303,7 +291,7 @@ def rule_budget_accuracy(weight: Decimal, params: Mapping, rates: Mapping[str, R
     """
     rate = rates.get(params.get("figure", DEFAULT_FIGURES["budget_accuracy"]))
     pct = _rate(rate)
-    if pct is None:
+    if rate is None or pct is None:
         return None
     tiers = [(Decimal(str(p)), Decimal(str(s))) for p, s in params.get("tiers", [[10, 1]])]
     gap = abs(pct - HUNDRED)

@@ -48,18 +48,19 @@ def report_scorecard(
         results = IndicatorResult.objects.filter(report_id=report.pk)
     if group_results is None:
         group_results = GroupResult.objects.filter(report_id=report.pk)
-    results = {r.indicator_id: r for r in results}
-    group_results = {g.indicator_id: g for g in group_results}
+    result_of = {r.indicator_id: r for r in results}
+    group_result_of = {g.indicator_id: g for g in group_results}
     bands = tuple(
         GradeBand.objects.filter(framework_id=report.framework_id).values_list("name", "min_score")
     )
 
+    def named(node: Indicator) -> dict:
+        return {"name": node.name, "weight": node.weight, "key": node.pk}
+
     def row(node: Indicator) -> Row:
-        result = results.get(node.pk)
+        result = result_of.get(node.pk)
         return Row(
-            name=node.name,
-            weight=node.weight,
-            key=node.pk,
+            **named(node),
             rule=node.rule,
             rule_params=node.rule_params,
             target=result.target if result else "",
@@ -71,11 +72,9 @@ def report_scorecard(
         )
 
     def group(node: Indicator) -> Group:
-        whole = group_results.get(node.pk)
+        whole = group_result_of.get(node.pk)
         return Group(
-            name=node.name,
-            weight=node.weight,
-            key=node.pk,
+            **named(node),
             rows=tuple(row(child) for child in children[node.pk]),
             group_score=whole.score if whole else None,
             group_deviation=whole.deviation if whole else "",
@@ -85,9 +84,7 @@ def report_scorecard(
     card = Scorecard(
         sections=tuple(
             Section(
-                name=top.name,
-                weight=top.weight,
-                key=top.pk,
+                **named(top),
                 groups=tuple(group(node) for node in children[top.pk]),
             )
             for top in children[None]

@@ -107,7 +107,7 @@ def framework_copy(*, framework: Framework, version: str = "", name: str = "") -
         description=framework.description,
         table_note=framework.table_note,
     )
-    new_ids: dict[int, Indicator] = {}
+    new_ids: dict[int | None, Indicator] = {}
     for node in framework.indicators.order_by("level", "order", "pk"):
         new_ids[node.pk] = Indicator.objects.create(
             framework=copy,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import ValidationError
 
@@ -70,22 +71,18 @@ def results_write(
         return False
     common = {"report_ids": [report.pk], "user": user, "reason": reason}
     with RESULTS.editing(IndicatorResult, [report.pk]):
-        RESULTS.bulk_write(
-            IndicatorResult,
-            new=row_changes.new,
-            changed=row_changes.changed,
-            fields=row_changes.fields,
-            removed=IndicatorResult.objects.filter(pk__in=gone_rows),
-            **common,
-        )
-        RESULTS.bulk_write(
-            GroupResult,
-            new=group_changes.new,
-            changed=group_changes.changed,
-            fields=group_changes.fields,
-            removed=GroupResult.objects.filter(pk__in=gone_groups),
-            **common,
-        )
+        for model, changes, gone in (
+            (IndicatorResult, row_changes, gone_rows),
+            (GroupResult, group_changes, gone_groups),
+        ):
+            RESULTS.bulk_write(
+                model,
+                new=changes.new,
+                changed=changes.changed,
+                fields=changes.fields,
+                removed=model.objects.filter(pk__in=gone),
+                **common,
+            )
     return True
 
 
@@ -180,7 +177,7 @@ def _changes(model, report, stored: dict, wanted: Mapping[int, Mapping[str, obje
         changes.add(
             stored.get(key),
             values,
-            lambda key=key: model(report=report, indicator_id=key),
+            partial(model, report=report, indicator_id=key),
             exclude=["report", "indicator"],
         )
     return changes

@@ -5,7 +5,7 @@ from functools import cache
 
 from django import template
 
-from scoring.rules import num, rate_text
+from perfeval.numbers import money_text, num, rate_text
 
 register = template.Library()
 
@@ -15,12 +15,12 @@ def money(value) -> str:
     """2,575.66 — thousands separators and two places; blank for no value."""
     if value is None or value == "":
         return ""
-    return f"{Decimal(value):,.2f}"
+    return money_text(value)
 
 
 @register.filter
 def pct(value) -> str:
-    """123.10% — as every rate prints (``rules.rate_text``); a dash where there is no budget
+    """123.10% — as every rate prints (``numbers.rate_text``); a dash where there is no budget
     to measure against."""
     return rate_text(None if value is None or value == "" else Decimal(value))
 

@@ -1,6 +1,8 @@
 """Review comments posted from the admin's review page, the editor and the report's page:
 each post is one service call, and goes back where it came from."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,7 +17,7 @@ from .. import comments
 from ..models import Report, ReviewComment
 from .access import report_for
 
-ACTIONS = {
+ACTIONS: dict[str, tuple[Callable[..., object], str]] = {
     "reply": (comments.comment_reply, "已回复“{}”的审核意见。"),
     "resolve": (comments.comment_resolve, "已将“{}”的审核意见标记为已解决。"),
     "reopen": (comments.comment_reopen, "已重新打开“{}”的审核意见。"),

@@ -8,6 +8,7 @@ from django.http import (
     FileResponse,
     Http404,
     HttpResponse,
+    HttpResponseBase,
     JsonResponse,
     QueryDict,
     StreamingHttpResponse,
@@ -67,7 +68,9 @@ def _official_pdf(request, report, version):
     # every time (no-cache), so that every download is checked and recorded.
     etag = f'"{pdf.sha256}"'
     last_modified = int(pdf.created_at.timestamp())
-    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    response: HttpResponseBase | None = get_conditional_response(
+        request, etag=etag, last_modified=last_modified
+    )
     if response is None:
         response = FileResponse(
             pdf.file.open("rb"),
@@ -152,7 +155,9 @@ def archive_zip(request):
     if bundle.size is not None:
         response["Content-Length"] = str(bundle.size)
     name = f"已批准自评报告-{len(bundle.pdfs)}份{'（含自评表）' if with_xlsx else ''}.zip"
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    disposition = content_disposition_header(True, name)
+    assert disposition is not None  # always made for an attachment
+    response["Content-Disposition"] = disposition
     return response
 
 

@@ -14,23 +14,23 @@ from .. import archive, editor, workflow
 from ..documents import report_document_html
 from ..forms import ReportStartForm
 from ..models import MAX_YEAR, Report
-from ..selectors import report_scores
 from ..services import report_create, report_start_next_year
+from ..totals import with_scores
 from ..workflow import TransitionRefused
 from .access import report_for
 from .edit import check_links
 
 
 def home(request):
-    reports = list(access.visible_reports(request.user).order_by("-year", "department__code"))
-    scores = report_scores(reports=reports)
+    visible = access.visible_reports(request.user).order_by("-year", "department__code")
+    reports = list(with_scores(visible))
     department = request.user.department
     own = [r for r in reports if department and r.department_id == department.pk]
     return render(
         request,
         "reports/home.html",
         {
-            "rows": [(report, scores.get(report.pk)) for report in reports],
+            "rows": [(report, (report.score_total, report.score_grade)) for report in reports],
             "roles": sorted(user_roles(request.user)),
             "can_start": department is not None
             and access.may(request.user, access.START, department),
@@ -103,11 +103,11 @@ def report_detail(request, pk: int):
 
 
 @require_POST
-def report_transition(request, pk: int):
+def transition_post(request, pk: int):
     report = report_for(request.user, pk)
     action = request.POST.get("action", "")
     try:
-        workflow.report_transition(
+        workflow.transition_apply(
             report=report, user=request.user, action=action, comment=request.POST.get("comment", "")
         )
     except TransitionRefused as refused:
