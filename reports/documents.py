@@ -87,11 +87,11 @@ def _row_repr(row: Model) -> str:
 
 def _render(report: Report) -> DocumentHtml:
     doc = report_document(report=report)
-    shown = checks_shown(doc["data"])  # what is left to fill, one line per untouched page
+    shown = checks_shown(doc.data)  # what is left to fill, one line per untouched page
     context = {"doc": doc, "errors": [check for check in shown if check.severity == ERROR]}
     return DocumentHtml(
         checks=render_to_string("reports/_checks.html", context),
         body=render_to_string("reports/_document.html", context),
-        data=doc["data"],
+        data=doc.data,
         shown=tuple(shown),
     )

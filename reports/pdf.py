@@ -8,7 +8,7 @@ import re
 import threading
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
+from weasyprint.layout import LayoutContext
 from weasyprint.layout import inline as weasyprint_inline
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.text.line_break import create_layout, line_size
@@ -24,7 +25,8 @@ from weasyprint.text.line_break import create_layout, line_size
 from scoring.table import TableRow
 
 from .models import Report
-from .selectors import report_document
+from .narrative import Block
+from .selectors import ReportDocument, report_document
 
 TEMPLATE = "reports/pdf/report.html"
 STYLESHEET = "reports/pdf/print.css"
@@ -138,7 +140,7 @@ def last_two(text: str) -> tuple[str, str]:
     return (text[:start], text[start:]) if start else ("", text)
 
 
-def print_blocks(blocks) -> list[PrintBlock]:
+def print_blocks(blocks: Sequence[Block]) -> list[PrintBlock]:
     return [PrintBlock(block.kind, *last_two(block.text), lead=block.lead) for block in blocks]
 
 
@@ -157,7 +159,7 @@ def _opportunities(text: str) -> int:
     return sum(1 if tight else _clusters(run) for run, tight in _runs(text))
 
 
-def _text_boxes(box):
+def _text_boxes(box: boxes.Box) -> Iterator[boxes.TextBox]:
     if isinstance(box, boxes.TextBox):
         yield box
     elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
@@ -166,7 +168,9 @@ def _text_boxes(box):
                 yield from _text_boxes(child)
 
 
-def _spread_text(context, box, spacing: float, last: bool, x: float) -> list:
+def _spread_text(
+    context: LayoutContext, box: boxes.TextBox, spacing: float, last: bool, x: float
+) -> list[boxes.TextBox]:
     """``box`` as boxes placed from ``x`` on, ``spacing`` after each of their opportunities.
 
     A Chinese run takes the spacing as letter spacing; a figure or Latin word stays as set and
@@ -205,7 +209,13 @@ def _spread_text(context, box, spacing: float, last: bool, x: float) -> list:
     return pieces
 
 
-def _spread(context, box, spacing: float, last, x_advance: float) -> float:
+def _spread(
+    context: LayoutContext,
+    box: boxes.LineBox | boxes.InlineBox,
+    spacing: float,
+    last: boxes.TextBox,
+    x_advance: float,
+) -> float:
     """Spread the inline ``box``'s text by ``spacing``; move it and what follows it along."""
     box.position_x += x_advance
     start = x_advance
@@ -236,7 +246,7 @@ _weasyprint_justify_line = getattr(
 )
 
 
-def _justify_line(context, line, extra_width: float) -> None:
+def _justify_line(context: LayoutContext, line: boxes.LineBox, extra_width: float) -> None:
     """Justify a Chinese line by spacing its characters evenly.
 
     WeasyPrint (70) justifies by widening spaces only: a Chinese line has none, or only the
@@ -255,17 +265,17 @@ def _justify_line(context, line, extra_width: float) -> None:
     _spread(context, line, extra_width / gaps, texts[-1], 0)
 
 
-_justify_line.weasyprint_original = _weasyprint_justify_line
+_justify_line.weasyprint_original = _weasyprint_justify_line  # type: ignore[attr-defined]  # mypy types no function attributes
 weasyprint_inline.justify_line = _justify_line
 
 
-def _html(*, doc: dict, watermark: str, breaks: TableBreaks, part: str = "all") -> str:
+def _html(*, doc: ReportDocument, watermark: str, breaks: TableBreaks, part: str = "all") -> str:
     return render_to_string(
         TEMPLATE,
         {
             "doc": doc,
-            "blocks": print_blocks(doc["blocks"]),
-            "table_rows": print_rows(doc["rows"], breaks.cuts),
+            "blocks": print_blocks(doc.blocks),
+            "table_rows": print_rows(doc.table.rows, breaks.cuts),
             "total_opens_page": breaks.total_opens_page,
             "watermark": watermark,
             "part": part,
@@ -276,9 +286,9 @@ def _html(*, doc: dict, watermark: str, breaks: TableBreaks, part: str = "all") 
 def _css(first_page: int = 1) -> str:
     """The print stylesheet for a part whose first page has this number (odd pages right)."""
     odd, even = ("right", "left") if first_page % 2 else ("left", "right")
-    return render_to_string(
-        STYLESHEET, {"first_page": first_page, "odd_side": odd, "even_side": even}
-    )
+    # (page side, its outside edge, its binding edge): odd numbers print on the right.
+    sides = ((odd, "right", "left"), (even, "left", "right"))
+    return render_to_string(STYLESHEET, {"first_page": first_page, "page_sides": sides})
 
 
 def _fetcher() -> URLFetcher:
@@ -337,7 +347,7 @@ KNOWN_BREAKS_MAX = 256
 _known_breaks_lock = threading.Lock()
 
 
-def _table_layout(*, doc: dict, watermark: str, first_page: int) -> Document:
+def _table_layout(*, doc: ReportDocument, watermark: str, first_page: int) -> Document:
     """The 自评表 alone, cut wherever a level-1 group crosses a page, the 注 with the 总分 row.
 
     The stylesheet keeps the 注, the 总分 row and the last indicator row together. When that
@@ -349,7 +359,8 @@ def _table_layout(*, doc: dict, watermark: str, first_page: int) -> Document:
     key = hashlib.sha256(f"{unbroken}{css}".encode()).hexdigest()
     with _known_breaks_lock:
         breaks = _known_breaks.get(key, TableBreaks())
-    sections = [line.section.key or line.section.name for line in doc["rows"]]
+    rows = doc.table.rows
+    sections = [line.section.key or line.section.name for line in rows]
     for _ in range(MAX_LAYOUT_PASSES):
         html = (
             unbroken
@@ -357,11 +368,11 @@ def _table_layout(*, doc: dict, watermark: str, first_page: int) -> Document:
             else _html(doc=doc, watermark=watermark, breaks=breaks, part="table")
         )
         table = _layout(html, css)
-        needed = rows_to_cut(pages=row_pages(table, len(doc["rows"])), sections=sections)
+        needed = rows_to_cut(pages=row_pages(table, len(rows)), sections=sections)
         if not needed <= breaks.cuts:
             breaks = replace(breaks, cuts=breaks.cuts | needed)
         elif (
-            doc["table_note"]
+            doc.table.note
             and not breaks.total_opens_page
             and anchor_page(table, NOTE_ANCHOR) != anchor_page(table, TOTAL_ANCHOR)
         ):

@@ -1,18 +1,24 @@
 """Code that reads reports."""
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
 
 from budgets.calc import Amounts, BudgetFigures
 from budgets.models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
 from budgets.selectors import lines_fill, report_budget_figures
+from departments.models import User
+from perfeval.fields import model_field
 from scoring import rules, table
 from scoring.core import Scorecard
 from scoring.models import GroupResult, IndicatorResult
-from scoring.selectors import framework_bands, report_scorecard, scored_totals
+from scoring.selectors import report_scorecard
+from scoring.table import TableRow
 
 from . import checks, narrative
+from .checks import Check
 from .models import NARRATIVE_FIELDS, Report
+from .totals import with_scores
 
 
 def decimal_str(value: Decimal | None) -> str | None:
@@ -43,7 +49,7 @@ def rates_from_figures(figures: BudgetFigures) -> dict[str, rules.Rate]:
             "public_operating": figures.public_operating,
             "three_public": Amounts(three.budget, three.actual),
         }.items()
-        if amounts.known
+        if amounts.actual is not None and amounts.budget is not None  # ``amounts.known``
     }
 
 
@@ -55,14 +61,14 @@ class ReportData:
     figures: BudgetFigures
     scorecard: Scorecard
     projects: tuple[Project, ...]
-    checks: list[checks.Check]
+    checks: list[Check]
 
     @property
-    def errors(self) -> list[checks.Check]:
+    def errors(self) -> list[Check]:
         return [c for c in self.checks if c.severity == checks.ERROR]
 
     @property
-    def warnings(self) -> list[checks.Check]:
+    def warnings(self) -> list[Check]:
         return [c for c in self.checks if c.severity == checks.WARNING]
 
     @property
@@ -96,34 +102,84 @@ class HeaderLine:
     amounts: Amounts | None
 
 
-def header_lines(figures: BudgetFigures) -> list[HeaderLine]:
+def header_lines(figures: BudgetFigures) -> tuple[HeaderLine, ...]:
     """整体支出规模 as the 自评表 prints it; a source with no money is left blank."""
     other = figures.other_funds
-    return [
+    return (
         HeaderLine("资金来源：（1）财政拨款", figures.fiscal_funds),
         HeaderLine("（2）其他资金", other if (other.budget or other.actual) else None),
         HeaderLine("资金结构：（1）基本支出", figures.basic),
         HeaderLine("（2）项目支出", figures.project),
-    ]
+    )
 
 
-def report_document(*, report: Report, data: ReportData | None = None) -> dict:
-    """What the preview and the PDF print, in the published report's order."""
+@dataclass(frozen=True)
+class Cover:
+    """The report's cover page."""
+
+    title: str
+    # The 署名单位: the unit whose seal the report bears (the cover's 单位名称（盖章）). Every
+    # place that names the reporting unit prints this one name.
+    unit: str
+    date: str  # 二〇二三年三月, or empty while the report has no date
+
+
+@dataclass(frozen=True)
+class SelfEvalTable:
+    """The 部门整体支出绩效自评表 (the report's attachment), as every format prints it."""
+
+    year: int
+    unit: str  # the 部门（单位）名称: the cover's 署名单位
+    header: tuple[HeaderLine, ...]  # 整体支出规模
+    annual_goal: str  # 年度总体目标：年初设定目标
+    annual_goal_result: str  # 年度总体目标：全年完成情况
+    rows: tuple[TableRow, ...]  # 分解目标自评, one per level-3 indicator
+    total_weight: Decimal
+    total_score: Decimal | None  # None while nothing is scored
+    grade: str
+    note: str  # the 注 under the table, without its 注：; empty for none
+
+
+@dataclass(frozen=True)
+class ReportDocument:
+    """What the report page, the PDF and the Excel export print, in the published order."""
+
+    cover: Cover
+    blocks: tuple[narrative.Block, ...]  # sections 一 to 八
+    table: SelfEvalTable
+    data: ReportData  # the figures, scores and checks the document was made from
+
+    @property
+    def report(self) -> Report:
+        return self.data.report
+
+
+def report_document(*, report: Report, data: ReportData | None = None) -> ReportDocument:
+    """The report as it is printed, made from ``data`` (read afresh when not given)."""
     data = data or report_data(report=report)
-    return {
-        "report": report,
-        "title": report.title,
-        # The 署名单位: the unit whose seal the report bears (the cover's 单位名称（盖章）). Every
-        # place that names the reporting unit prints this one name.
-        "unit": report.department.reporting_unit,
-        "date": narrative.chinese_year_month(report.report_date) if report.report_date else "",
-        "blocks": data.blocks(),
-        "header": header_lines(data.figures),
-        "rows": table.selfeval_rows(data.scorecard),
-        "scorecard": data.scorecard,
-        "table_note": table_note(report.framework.table_note, data.scorecard),
-        "data": data,
-    }
+    card = data.scorecard
+    unit = report.department.reporting_unit
+    return ReportDocument(
+        cover=Cover(
+            title=report.title,
+            unit=unit,
+            date=narrative.chinese_year_month(report.report_date) if report.report_date else "",
+        ),
+        blocks=tuple(data.blocks()),
+        table=SelfEvalTable(
+            year=report.year,
+            unit=unit,
+            header=header_lines(data.figures),
+            annual_goal=report.annual_goal,
+            annual_goal_result=report.annual_goal_result,
+            rows=tuple(table.selfeval_rows(card)),
+            total_weight=card.total_weight,
+            total_score=card.final_score,
+            grade=card.grade,
+            note=table_note(report.framework.table_note, card),
+        ),
+        data=data,
+    )
 
 
 def table_note(framework_note: str, card: Scorecard) -> str:
@@ -135,23 +191,11 @@ def table_note(framework_note: str, card: Scorecard) -> str:
 
 
 def report_scores(*, reports) -> dict[int, tuple[Decimal | None, str]]:
-    """Total score and grade of many reports in three queries, for lists: (None, 未评分)
-    for a report no score has been entered for."""
-    reports = list(reports)
-    ids = [report.pk for report in reports]
-    totals: dict[int, Decimal | None] = dict.fromkeys(ids)
-    for report_id, total in scored_totals(report_ids=ids):
-        totals[report_id] = (totals[report_id] or Decimal("0")) + total
-    bands = framework_bands(framework_ids={report.framework_id for report in reports})
-    return {
-        report.pk: (
-            totals[report.pk],
-            rules.grade_for(
-                totals[report.pk], bands.get(report.framework_id) or rules.DEFAULT_GRADE_BANDS
-            ),
-        )
-        for report in reports
-    }
+    """Total score and grade of many reports, as lists show them (``totals.with_scores``):
+    (None, 未评分) for a report no score has been entered for."""
+    scored = with_scores(Report.objects.filter(pk__in=[report.pk for report in reports]))
+    rows = scored.values_list("pk", "score_total", "score_grade")
+    return {pk: (score, grade) for pk, score, grade in rows}
 
 
 def report_data(*, report: Report) -> ReportData:
@@ -275,8 +319,8 @@ def report_summary(*, report: Report, data: ReportData | None = None) -> dict:
 
 @dataclass(frozen=True)
 class FieldChange:
-    when: object
-    user: object
+    when: datetime
+    user: User | None
     what: str
     field: str
     old: str
@@ -323,7 +367,7 @@ def report_change_log(*, report: Report, limit: int = 300) -> list[FieldChange]:
                 )
             elif before is not None:
                 for change in record.diff_against(before).changes:
-                    field = model._meta.get_field(change.field)
+                    field = model_field(model, change.field)
                     changes.append(
                         FieldChange(
                             record.history_date,
