@@ -14,7 +14,7 @@ PORT ?= 8000
 APT_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-lxgw-wenkai fonts-arphic-ukai
 APT_TEST := $(APT_RUN) poppler-utils chromium chromium-driver
 
-.PHONY: run serve test lint bench setup apt-run apt-test
+.PHONY: run serve test test-fast lint bench setup apt-run apt-test
 
 run: apt-run setup
 	$(MANAGE) migrate --noinput
@@ -41,7 +41,16 @@ var/secret_key:
 test: apt-test setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+# The quick loop while working: every test but the slow kinds (browser, PDF, another process,
+# real commits; pyproject.toml's markers), on two processes that take tests from each other
+# when one runs out (a few tests take seconds). `make test` runs them all.
+FAST := not browser and not pdf and not subprocess and not transactional
+
+test-fast: setup
+	$(BIN)/python -m pytest -n 2 --dist worksteal -m "$(FAST)"
 
 # One JSON object of timings and request rates, with issue 9's goals met or not (bench/README.md);
 # `make -s bench > bench.json` keeps make's own lines out. The first run builds a database of
@@ -52,6 +61,7 @@ bench: apt-run setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 setup: $(VENV)/.installed
 

@@ -21,6 +21,7 @@ def matrix(world, users):
     return build_world(users)
 
 
+@pytest.mark.pdf
 def test_a_row_is_in_scope_exactly_when_the_policy_lets_the_user_view_it(matrix):
     # Review comments are shown on report pages, not as an admin list of their own.
     models = list(dict.fromkeys([*admin.site._registry, Report.history.model, ReviewComment]))
@@ -38,6 +39,7 @@ def test_a_row_is_in_scope_exactly_when_the_policy_lets_the_user_view_it(matrix)
     assert checked > 1000
 
 
+@pytest.mark.pdf
 def test_nobody_may_change_or_delete_a_record_of_what_happened(matrix):
     superuser = matrix.users["superuser"]
     for label in (
@@ -53,12 +55,14 @@ def test_nobody_may_change_or_delete_a_record_of_what_happened(matrix):
             assert not access.may(superuser, action, row), (label, action)
 
 
+@pytest.mark.pdf
 def test_a_model_without_a_rule_is_out_of_everyones_reach_even_a_superusers(matrix):
     superuser = matrix.users["superuser"]
     assert not access.may(superuser, access.VIEW, ContentType)
     assert access.scope(superuser, ContentType).count() == 0
 
 
+@pytest.mark.pdf
 def test_an_action_on_a_report_follows_its_state_and_the_users_department(matrix):
     clerk, clerk_b = matrix.users["clerk_a"], matrix.users["clerk_b"]
     draft, approved = matrix.report_draft, matrix.report_approved

@@ -293,6 +293,7 @@ def test_the_table_covers_every_url_of_the_site():
 
 
 @pytest.mark.parametrize("role", ROLES)
+@pytest.mark.pdf
 def test_every_url_answers_each_role_as_the_table_says(world, users, role):
     world = build_world(users)
     column = ROLES.index(role)

@@ -12,7 +12,7 @@ from reports.models import ApprovedVersion, OfficialPdf, Report
 from reports.selectors import report_summary
 from tests.steps import approve
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.pdf]
 
 
 @pytest.fixture

@@ -100,6 +100,7 @@ def signed_in(user) -> Client:
 
 
 @pytest.mark.parametrize("role", ["anonymous", "clerk_a", "reviewer_b", "auditor", "superuser"])
+@pytest.mark.pdf
 def test_no_url_query_or_form_value_makes_a_500(world, users, role):
     world = build_world(users)
     form = hostile_form()
@@ -123,6 +124,7 @@ def test_no_url_query_or_form_value_makes_a_500(world, users, role):
     assert not failed, "\n".join(failed)
 
 
+@pytest.mark.pdf
 def test_replayed_and_forged_tokens_are_refused_without_a_500(world, users):
     world = build_world(users)
     clerk, admin = signed_in(world.users["clerk_a"]), signed_in(world.users["superuser"])

@@ -13,7 +13,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("perfeval", "departments", "budgets", "scoring", "reports", "dashboard", "sheets", "bench")
+PACKAGES = (
+    "perfeval",
+    "departments",
+    "budgets",
+    "scoring",
+    "reports",
+    "dashboard",
+    "sheets",
+    "bench",
+)
 WRITERS = {"budgets/writers.py", "scoring/writers.py", "perfeval/owned.py"}
 
 MODELS = {"IncomeLine", "ExpenditureLine", "ThreePublicLine", "Project", "IndicatorResult"}

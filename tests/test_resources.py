@@ -10,7 +10,7 @@ from budgets.models import ExpenditureLine, IncomeLine
 from budgets.resources import ExpenditureLineResource, IncomeLineResource
 from departments.models import Department, OrgUnit
 from departments.resources import DepartmentResource, OrgUnitResource
-from reports.workflow import report_transition
+from reports.workflow import transition_apply
 from scoring.models import Indicator
 from scoring.resources import IndicatorResource
 from scoring.services import framework_copy
@@ -109,7 +109,7 @@ def test_a_bad_line_names_what_to_fix_and_nothing_is_saved(demo_report, row, mes
 
 
 def test_lines_of_a_submitted_report_are_refused(demo_report, users):
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     text = f"{INCOME_HEADER}\n,{DEMO_CODE},2022,事业收入,x,1,1"
     result = run_import(IncomeLineResource(), csv_dataset(text))
     assert "状态为“待审核”，不能导入" in " ".join(row_messages(result))

@@ -45,6 +45,7 @@ def test_admin_pages_carry_the_policy_and_refuse_framing(admin_client_demo, demo
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+@pytest.mark.pdf
 def test_pdf_preview_carries_no_page_policy(client_for, demo_report):
     """Chrome's PDF viewer is a page of its own, which the page policy would leave blank."""
     response = client_for("clerk").get(f"/reports/{demo_report.pk}/pdf/")
@@ -86,6 +87,7 @@ def test_sign_in_page_keeps_djangos_own_never_cache_header(client):
     }
 
 
+@pytest.mark.pdf
 def test_official_pdf_keeps_its_own_revalidated_caching(client_for, demo_report, users):
     """A browser may keep the official PDF, asking again (ETag) on every download."""
     report = approve(demo_report, users)

@@ -219,3 +219,27 @@ def test_text_that_looks_like_a_formula_is_written_as_text():
     assert all(cell.data_type == "s" for cell in (cells[2], cells[3], cells[5]))
     assert cells[4].value == 90 and cells[4].data_type == "n"
     assert sheet["A1"].value == "=title" and sheet["A1"].data_type == "s"
+
+
+def test_text_starting_with_a_tab_or_return_is_marked_as_text():
+    row = ReportFigures(
+        report_id=1,
+        year=2022,
+        department_id=1,
+        department="\t=1+1",
+        region="\r@x",
+        status="approved",
+        status_label="已批准",
+        score=Decimal("90"),
+        grade="优",
+        basic=Amounts(Decimal("10"), Decimal("9")),
+        project=Amounts(),
+        three_public=ThreePublicAmounts(),
+        warnings=0,
+    )
+    content = dashboard_workbook([row], title="总览", base_url="http://testserver")
+    sheet = load_workbook(io.BytesIO(content)).active
+    cells = list(sheet.iter_rows(min_row=3, max_row=3))[0]
+    assert cells[1].value == "\t=1+1" and cells[1].data_type == "s"
+    assert cells[1].quotePrefix and cells[2].quotePrefix
+    assert not cells[3].quotePrefix  # 已批准 is ordinary text

@@ -19,7 +19,7 @@ from reports import comments
 from reports.demo.data import DEMO_USERS
 from reports.editor import SECTIONS
 from reports.services import report_start_next_year
-from reports.workflow import report_transition
+from reports.workflow import transition_apply
 from scoring.models import Indicator
 from tests.steps import approve
 
@@ -118,7 +118,7 @@ class Site:
         row = Indicator.objects.get(framework_id=report.framework_id, name="预算执行规范性")
         self.values = {"report": report.pk}
 
-        report_transition(report=report, user=users[CLERK], action="submit")
+        transition_apply(report=report, user=users[CLERK], action="submit")
         thread = comments.comment_add(
             report=report,
             user=users[REVIEWER],
@@ -133,7 +133,7 @@ class Site:
             anchor="field:asset_management",
             text="请补充资产管理情况。",
         )
-        report_transition(
+        transition_apply(
             report=report, user=users[REVIEWER], action="return", comment="请按意见修改后再提交。"
         )
         comments.comment_reply(thread=thread, user=users[CLERK], text="已在偏差原因中说明。")

@@ -7,7 +7,7 @@ from selenium.webdriver.support.ui import Select
 
 from departments.models import User
 from reports.models import Report, ReviewComment
-from reports.workflow import report_transition
+from reports.workflow import transition_apply
 from scoring.models import Indicator
 
 RETURN_COMMENT = "预算执行规范性的扣分理由没有写明：请补充后重新提交。"
@@ -17,7 +17,7 @@ REPLY = "已补充：个别支出审批手续滞后，已整改。"
 
 def test_return_comment_reply_resubmit_approve(browser, e2e_demo):
     report = e2e_demo.report
-    report_transition(report=report, user=User.objects.get(username="clerk"), action="submit")
+    transition_apply(report=report, user=User.objects.get(username="clerk"), action="submit")
     execution = Indicator.objects.get(framework=report.framework, name="预算执行规范性")
     change = f"/admin/reports/report/{report.pk}/change/"
 

@@ -10,14 +10,14 @@ from budgets.writers import line_save, lines_sync
 from departments.models import User
 from reports.models import Report, ReviewOpening
 from reports.services import report_create
-from reports.workflow import report_transition
+from reports.workflow import transition_apply
 
 
 def resubmitted_with_changes(report):
     """Submitted, returned with a comment, changed by the clerk and submitted again."""
     clerk, reviewer = User.objects.get(username="clerk"), User.objects.get(username="admin")
-    report_transition(report=report, user=clerk, action="submit")
-    report_transition(
+    transition_apply(report=report, user=clerk, action="submit")
+    transition_apply(
         report=report, user=reviewer, action="return", comment="请核对一般公共预算财政拨款收入。"
     )
     line = IncomeLine.objects.get(report=report, source="general_budget")
@@ -26,7 +26,7 @@ def resubmitted_with_changes(report):
     with Report.editing([report.pk]):
         report.problems = report.problems.replace("有待提高", "仍需提高", 1)
         report.save()
-    report_transition(report=report, user=clerk, action="submit", comment="已按意见修改收入。")
+    transition_apply(report=report, user=clerk, action="submit", comment="已按意见修改收入。")
 
 
 def last_year(report):

@@ -11,7 +11,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from budgets.models import ExpenditureLine, IncomeLine, ThreePublicLine
 from scoring.models import GroupResult, IndicatorResult
-from sheets.export import formula_like, selfeval_xlsx
+from sheets.cells import formula_like
+from sheets.export import selfeval_xlsx
 from tests.conftest import DEMO_DEPARTMENT
 from tests.writes import rows_update
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from budgets.models import ExpenditureLine, IncomeLine, ThreePublicLine
 from budgets.writers import line_save
 from reports.views.imports import PENDING_UPLOADS
-from reports.workflow import report_transition
+from reports.workflow import transition_apply
 from scoring.models import GroupResult, IndicatorResult
 from sheets.export import selfeval_xlsx
 from sheets.importer import (
@@ -139,7 +139,7 @@ def test_an_import_expecting_another_preview_is_refused_with_the_new_one(demo_re
 def test_a_preview_confirmed_after_the_report_was_submitted_is_refused(demo_report, users):
     data = changed_export(demo_report)
     preview = selfeval_import(report=demo_report, data=data, user=users["clerk"], dry_run=True)
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
 
     with pytest.raises(SelfevalImportRefused) as refused:
         selfeval_import(
@@ -270,7 +270,7 @@ def test_a_preview_confirmed_after_submission_is_refused_and_writes_nothing(
     url = f"/reports/{demo_report.pk}/import/"
     clerk = client_for("clerk")
     page = clerk.post(url, {"file": upload(changed_export(demo_report))})
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
 
     late = clerk.post(url, {"pending": pending_of(page.content.decode()), "apply": "1"})
 

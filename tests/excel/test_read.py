@@ -7,16 +7,15 @@ from io import BytesIO
 import pytest
 from openpyxl import Workbook
 
-from sheets.read import (
+from sheets.cells import (
     NotANumber,
-    UnreadableWorkbook,
     clean,
     normalise,
     parse_number,
     parse_percent,
-    selfeval_read,
     split_weight,
 )
+from sheets.read import UnreadableWorkbook, selfeval_read
 from tests.excel.conftest import (
     Layout,
     backup_first_bytes,

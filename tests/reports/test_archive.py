@@ -16,7 +16,7 @@ from reports import archive
 from reports.guards import REPORT_OWNED
 from reports.models import ApprovedVersion, Download, OfficialPdf, Report
 from reports.views import downloads
-from reports.workflow import report_transition
+from reports.workflow import transition_apply
 from tests.steps import approve
 
 
@@ -41,8 +41,8 @@ def two_approved(world, users, demo_report):
     """The demo approved, and a copy of it approved for a second department."""
     other = Department.objects.get(code="430181-002")
     second = copy_report(Report.objects.get(pk=demo_report.pk), department=other)
-    report_transition(report=second, user=users["clerk_b"], action="submit")
-    report_transition(report=second, user=users["reviewer_b"], action="approve")
+    transition_apply(report=second, user=users["clerk_b"], action="submit")
+    transition_apply(report=second, user=users["reviewer_b"], action="approve")
     return [approve(demo_report, users), Report.objects.get(pk=second.pk)]
 
 
@@ -58,6 +58,7 @@ def pdf_text(data: bytes) -> str:
 # One report's PDF
 
 
+@pytest.mark.pdf
 def test_auditor_downloads_the_approved_pdf_and_its_hash_matches_the_stored_file(
     approved, users, client_for
 ):
@@ -83,6 +84,7 @@ def test_auditor_downloads_the_approved_pdf_and_its_hash_matches_the_stored_file
     )
 
 
+@pytest.mark.pdf
 def test_the_pdf_is_rendered_once_and_served_from_storage_afterwards(
     approved, client_for, monkeypatch
 ):
@@ -98,6 +100,7 @@ def test_the_pdf_is_rendered_once_and_served_from_storage_afterwards(
     assert Download.objects.count() == 2
 
 
+@pytest.mark.pdf
 def test_a_browser_that_kept_the_pdf_is_told_it_is_unchanged_and_the_download_recorded(
     approved, client_for
 ):
@@ -119,6 +122,7 @@ def test_a_browser_that_kept_the_pdf_is_told_it_is_unchanged_and_the_download_re
     assert Download.objects.filter(kind=Download.Kind.PDF).count() == 3
 
 
+@pytest.mark.pdf
 def test_a_stale_copy_gets_the_whole_file(approved, client_for):
     response = client_for("auditor").get(
         f"/reports/{approved.pk}/pdf/", headers={"If-None-Match": '"0123"'}
@@ -127,6 +131,7 @@ def test_a_stale_copy_gets_the_whole_file(approved, client_for):
     assert body(response).startswith(b"%PDF-")
 
 
+@pytest.mark.pdf
 def test_a_pdf_download_costs_five_queries(approved, client_for, django_assert_num_queries):
     auditor = client_for("auditor")
     body(auditor.get(f"/reports/{approved.pk}/pdf/"))  # renews the session
@@ -142,11 +147,12 @@ def test_a_draft_pdf_is_refused_to_the_auditor(world, client_for, demo_report):
 
 
 @pytest.mark.parametrize(("role", "state"), [("clerk", "草稿"), ("reviewer", "待审核")])
+@pytest.mark.pdf
 def test_clerk_and_reviewer_get_a_watermarked_preview_of_a_report_not_approved(
     world, users, client_for, demo_report, role, state
 ):
     if state == "待审核":
-        report_transition(report=demo_report, user=users["clerk"], action="submit")
+        transition_apply(report=demo_report, user=users["clerk"], action="submit")
     response = client_for(role).get(f"/reports/{demo_report.pk}/pdf/")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("inline")
@@ -160,10 +166,11 @@ def test_clerk_and_reviewer_get_a_watermarked_preview_of_a_report_not_approved(
     assert Download.objects.get().kind == Download.Kind.PREVIEW
 
 
+@pytest.mark.pdf
 def test_reopening_keeps_the_old_file_and_a_new_approval_gets_its_own(approved, users, client_for):
     client_for("auditor").get(f"/reports/{approved.pk}/pdf/")
     old = OfficialPdf.objects.get()
-    report_transition(report=approved, user=users["admin"], action="reopen", comment="更正数据")
+    transition_apply(report=approved, user=users["admin"], action="reopen", comment="更正数据")
     assert client_for("auditor").get(f"/reports/{approved.pk}/pdf/").status_code == 404
     approve(approved, users)
     response = client_for("auditor").get(f"/reports/{approved.pk}/pdf/")
@@ -175,6 +182,7 @@ def test_reopening_keeps_the_old_file_and_a_new_approval_gets_its_own(approved, 
     assert old.file.name != new.file.name
 
 
+@pytest.mark.pdf
 def test_export_pdf_writes_the_stored_file_of_an_approved_report(approved, tmp_path):
     from django.core.management import call_command
 
@@ -198,12 +206,13 @@ def reopen_while_rendering(monkeypatch, users, report):
 
     def render(**kwargs):
         if kwargs["report"].pk == report.pk and report.status == Report.Status.APPROVED:
-            report_transition(report=report, user=users["admin"], action="reopen", comment="更正")
+            transition_apply(report=report, user=users["admin"], action="reopen", comment="更正")
         return real(**kwargs)
 
     monkeypatch.setattr(archive, "render_report_pdf", render)
 
 
+@pytest.mark.pdf
 def test_a_report_reopened_while_its_pdf_renders_gets_no_pdf(
     approved, users, monkeypatch, media_root
 ):
@@ -217,7 +226,7 @@ def test_a_report_reopened_while_its_pdf_renders_gets_no_pdf(
 
 def test_a_stale_version_is_not_rendered_at_all(approved, users, monkeypatch):
     version = approved.approved_versions.get()
-    report_transition(report=approved, user=users["admin"], action="reopen", comment="更正")
+    transition_apply(report=approved, user=users["admin"], action="reopen", comment="更正")
     approve(approved, users)
     monkeypatch.setattr(archive, "render_report_pdf", lambda **kwargs: pytest.fail("rendered"))
     with pytest.raises(archive.NotCurrent):
@@ -225,6 +234,7 @@ def test_a_stale_version_is_not_rendered_at_all(approved, users, monkeypatch):
     assert not OfficialPdf.objects.exists()
 
 
+@pytest.mark.pdf
 def test_a_download_of_a_report_reopened_while_it_renders_is_not_found(
     approved, users, client_for, monkeypatch, media_root
 ):
@@ -237,6 +247,7 @@ def test_a_download_of_a_report_reopened_while_it_renders_is_not_found(
     assert stored_files(media_root) == []
 
 
+@pytest.mark.pdf
 def test_export_pdf_of_a_report_reopened_while_it_renders_says_so(
     approved, users, monkeypatch, tmp_path
 ):
@@ -251,6 +262,7 @@ def test_export_pdf_of_a_report_reopened_while_it_renders_says_so(
     assert not out.exists()
 
 
+@pytest.mark.pdf
 def test_a_zip_leaves_out_a_report_reopened_while_it_renders(
     two_approved, users, client_for, monkeypatch
 ):
@@ -263,6 +275,7 @@ def test_a_zip_leaves_out_a_report_reopened_while_it_renders(
     assert OfficialPdf.objects.get().version.report == two_approved[0]
 
 
+@pytest.mark.pdf
 def test_two_first_renders_at_once_store_one_file_and_both_get_it(
     approved, monkeypatch, media_root
 ):
@@ -285,6 +298,7 @@ def test_two_first_renders_at_once_store_one_file_and_both_get_it(
 # The approved list
 
 
+@pytest.mark.pdf
 def test_the_list_shows_approved_reports_with_score_grade_and_hash(two_approved, client_for):
     auditor = client_for("auditor")
     auditor.get(f"/reports/{two_approved[0].pk}/pdf/")
@@ -399,6 +413,7 @@ def read_zip(response) -> zipfile.ZipFile:
     return zipfile.ZipFile(io.BytesIO(data))
 
 
+@pytest.mark.pdf
 def test_a_zip_of_all_matching_reports_holds_one_valid_pdf_each(two_approved, users, client_for):
     response = client_for("auditor").post("/approved/zip/", {"scope": "all", "year": "2022"})
     bundle = read_zip(response)
@@ -422,6 +437,7 @@ def test_a_zip_of_all_matching_reports_holds_one_valid_pdf_each(two_approved, us
     assert sorted(logged.values_list("report_id", flat=True)) == sorted(r.pk for r in two_approved)
 
 
+@pytest.mark.pdf
 def test_a_zip_of_the_ticked_reports_only(two_approved, client_for):
     ticked = two_approved[1].approved_versions.get()
     response = client_for("auditor").post("/approved/zip/", {"version": [ticked.pk]})
@@ -441,6 +457,7 @@ def test_a_zip_cannot_reach_reports_outside_the_users_scope(two_approved, client
     assert "没有选中任何报告" in response.content.decode()
 
 
+@pytest.mark.pdf
 def test_a_large_selection_shows_progress_while_its_pdfs_are_made(
     two_approved, client_for, monkeypatch
 ):
@@ -490,6 +507,7 @@ def read_unsized_zip(response) -> zipfile.ZipFile:
     return zipfile.ZipFile(io.BytesIO(body(response)))
 
 
+@pytest.mark.pdf
 def test_a_zip_can_hold_each_reports_selfeval_sheet_beside_its_pdf(two_approved, users, client_for):
     from openpyxl import load_workbook
 
@@ -530,6 +548,7 @@ def test_a_zip_can_hold_each_reports_selfeval_sheet_beside_its_pdf(two_approved,
     )
 
 
+@pytest.mark.pdf
 def test_a_zip_without_the_option_holds_no_sheet(two_approved, client_for):
     response = client_for("auditor").post("/approved/zip/", {"scope": "all", "year": "2022"})
     assert not any(name.endswith(".xlsx") for name in read_zip(response).namelist())

@@ -15,18 +15,18 @@ from reports.changes import (
 from reports.models import Report
 from reports.selectors import report_data
 from reports.services import report_start_next_year
-from reports.workflow import report_transition
+from reports.workflow import transition_apply
 from scoring.models import IndicatorResult
 from scoring.rules import num
 from scoring.writers import results_write
 
 
 def submit(report, users, comment=""):
-    report_transition(report=report, user=users["clerk"], action="submit", comment=comment)
+    transition_apply(report=report, user=users["clerk"], action="submit", comment=comment)
 
 
 def send_back(report, users, comment="请修改"):
-    report_transition(report=report, user=users["reviewer"], action="return", comment=comment)
+    transition_apply(report=report, user=users["reviewer"], action="return", comment=comment)
 
 
 def income_rows(report):

@@ -12,7 +12,7 @@ from perfeval import access
 from reports import comments
 from reports.models import RecordChangeRefused, ReviewComment
 from reports.services import report_create
-from reports.workflow import report_transition
+from reports.workflow import transition_apply
 from scoring.models import Indicator
 
 RETURN_COMMENT = "请补充资产管理情况，并说明预算执行规范性的扣分理由。"
@@ -24,7 +24,7 @@ def row(report, name="预算执行规范性") -> Indicator:
 
 @pytest.fixture
 def submitted(demo_report, users):
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     demo_report.refresh_from_db()
     return demo_report
 
@@ -42,7 +42,7 @@ def thread(submitted, users):
 
 @pytest.fixture
 def returned(submitted, thread, users):
-    report_transition(
+    transition_apply(
         report=submitted, user=users["reviewer"], action="return", comment=RETURN_COMMENT
     )
     submitted.refresh_from_db()
@@ -169,7 +169,7 @@ def test_a_clerk_may_not_start_a_thread(submitted, users):
 
 def test_no_new_comment_on_a_draft_and_no_reply_once_approved(demo_report, thread, users):
     report = thread.report
-    report_transition(report=report, user=users["reviewer"], action="approve")
+    transition_apply(report=report, user=users["reviewer"], action="approve")
     report.refresh_from_db()
     with pytest.raises(comments.CommentRefused, match="“已批准”状态，不能添加审核意见"):
         comments.comment_add(
@@ -266,7 +266,7 @@ def test_the_banner_counts_only_unanswered_threads_and_leaves_with_the_returned_
     comments.comment_reply(thread=only_thread(returned).comment, user=users["clerk"], text="已改")
     page = html(client_for("clerk").get("/"))
     assert "1 条具体意见均已答复或解决" in page
-    report_transition(report=returned, user=users["clerk"], action="submit")
+    transition_apply(report=returned, user=users["clerk"], action="submit")
     assert "审核人退回意见" not in html(client_for("clerk").get("/"))
     assert "审核人退回意见" not in html(client_for("clerk").get(f"/reports/{returned.pk}/"))
 
@@ -290,7 +290,7 @@ def test_a_thread_on_a_text_shows_under_that_field(submitted, users, client_for)
     comments.comment_add(
         report=submitted, user=users["reviewer"], anchor="field:asset_management", text="请补充"
     )
-    report_transition(report=submitted, user=users["reviewer"], action="return", comment="见意见")
+    transition_apply(report=submitted, user=users["reviewer"], action="return", comment="见意见")
     page = html(client_for("clerk").get(f"/reports/{submitted.pk}/edit/assets/"))
     field, after = page.split('id="div_id_asset_management"', 1)
     assert "资产管理 · 四、资产管理情况" in after.split("</form>", 1)[0]

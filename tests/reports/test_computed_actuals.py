@@ -109,6 +109,7 @@ DEMO = {
 }
 
 
+@pytest.mark.pdf
 def test_the_demo_prints_its_computed_actuals_in_every_copy(client_for, demo_report):
     clerk = client_for("clerk")
     grid, page = grid_html(clerk, demo_report), page_html(clerk, demo_report)
@@ -163,6 +164,7 @@ CHANGES = {
 
 
 @pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
+@pytest.mark.pdf
 def test_a_changed_figure_changes_every_computed_actual_and_no_copy_prints_the_old(
     client_for, demo_report, change
 ):
@@ -184,6 +186,7 @@ def test_a_changed_figure_changes_every_computed_actual_and_no_copy_prints_the_o
         assert [where for where, text in copies.items() if old in text] == [], old
 
 
+@pytest.mark.pdf
 def test_a_changed_project_prints_its_new_figures_and_the_totals_check_follows(
     client_for, demo_report
 ):
@@ -214,6 +217,7 @@ def test_a_changed_project_prints_its_new_figures_and_the_totals_check_follows(
 # --- A typed value other than the computed one ---------------------------------------------
 
 
+@pytest.mark.pdf
 def test_a_typed_override_with_its_reason_prints_with_a_warning_showing_both(
     client_for, demo_report
 ):
@@ -245,6 +249,7 @@ def test_a_typed_override_with_its_reason_prints_with_a_warning_showing_both(
     )
 
 
+@pytest.mark.pdf
 def test_a_typed_override_without_a_reason_prints_the_computed_value_with_an_error(
     client_for, demo_report
 ):

@@ -10,7 +10,7 @@ from reports.editor import SECTIONS
 from reports.models import Report
 from reports.services import report_create
 from reports.totals import totals_changed
-from reports.workflow import report_transition
+from reports.workflow import transition_apply
 from scoring.models import GroupResult, IndicatorResult
 from scoring.services import framework_load
 
@@ -190,7 +190,7 @@ def test_clerk_of_another_department_cannot_open_or_post(world, client_for, demo
 def test_clerk_cannot_edit_a_submitted_report_and_is_told_its_state(client_for, users, demo_report):
     clerk = client_for("clerk")
     data = form_data(clerk.get(edit_url(demo_report, "problems")))
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     # Sent to the report's page, told the state and the way back, not a missing permission.
     refused = clerk.get(edit_url(demo_report, "problems"), follow=True)
     assert refused.redirect_chain == [(f"/reports/{demo_report.pk}/", 302)]

@@ -4,7 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from sheets.read import NotANumber, parse_number
+from sheets.cells import NotANumber, parse_number
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ from reports.models import (
     Report,
     ReportTransition,
 )
-from reports.workflow import report_transition
+from reports.workflow import transition_apply
 from scoring.models import IndicatorResult
 
 LOCKED = "该报告已批准，内容已锁定"
@@ -33,8 +33,8 @@ LOCKED = "该报告已批准，内容已锁定"
 
 @pytest.fixture
 def approved(users, demo_report):
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
-    report_transition(report=demo_report, user=users["reviewer"], action="approve")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["reviewer"], action="approve")
     demo_report.refresh_from_db()
     return demo_report
 
@@ -125,7 +125,7 @@ def test_status_cannot_be_set_by_saving(demo_report):
 
 
 def test_reopened_report_can_be_edited_again(approved, users):
-    report_transition(report=approved, user=users["admin"], action="reopen", comment="更正")
+    transition_apply(report=approved, user=users["admin"], action="reopen", comment="更正")
     line = approved.income_lines.first()
     line.actual = D("2320.00")
     line.save()
@@ -133,7 +133,7 @@ def test_reopened_report_can_be_edited_again(approved, users):
 
 
 def test_submitted_report_cannot_be_edited_by_its_clerk(users, demo_report, client_for):
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     response = client_for("clerk").get(f"/reports/{demo_report.pk}/edit/overview/")
     # Sent to the report's page, which says why (tests/reports/test_submission.py).
     assert response.status_code == 302
@@ -162,6 +162,7 @@ def stored_rows(model) -> list[tuple]:
     return list(model.objects.order_by("pk").values_list())
 
 
+@pytest.mark.pdf
 def test_an_approved_version_keeps_its_score(records):
     version = records[ApprovedVersion]
     version.total_score = D("60.00")
@@ -173,6 +174,7 @@ def test_an_approved_version_keeps_its_score(records):
     assert ApprovedVersion.objects.values_list("total_score", "grade").get() == (D("99.00"), "优")
 
 
+@pytest.mark.pdf
 def test_an_official_pdf_cannot_be_deleted(records):
     pdf = records[OfficialPdf]
     with pytest.raises(RecordChangeRefused, match=f"“正式 PDF”{RECORD}"):
@@ -181,6 +183,7 @@ def test_an_official_pdf_cannot_be_deleted(records):
     assert default_storage.exists(pdf.file.name)
 
 
+@pytest.mark.pdf
 def test_a_transition_cannot_be_saved_again(records):
     transition = records[ReportTransition]
     transition.comment = "事后补写的意见"
@@ -191,6 +194,7 @@ def test_a_transition_cannot_be_saved_again(records):
 
 
 @pytest.mark.parametrize("model", [ReportTransition, ApprovedVersion, OfficialPdf, Download])
+@pytest.mark.pdf
 def test_records_refuse_queryset_updates_and_deletes(records, model):
     before = stored_rows(model)
     with pytest.raises(RecordChangeRefused, match=RECORD):
@@ -204,6 +208,7 @@ def test_records_refuse_queryset_updates_and_deletes(records, model):
     assert stored_rows(model) == before
 
 
+@pytest.mark.pdf
 def test_records_refuse_changes_through_related_managers(records, approved):
     before = [stored_rows(model) for model in records]
     with pytest.raises(RecordChangeRefused):
@@ -215,6 +220,7 @@ def test_records_refuse_changes_through_related_managers(records, approved):
     assert [stored_rows(model) for model in records] == before
 
 
+@pytest.mark.pdf
 def test_a_new_record_cannot_overwrite_a_row_by_its_key(records):
     kept = records[ReportTransition]
     forged = ReportTransition(
@@ -230,6 +236,7 @@ def test_a_new_record_cannot_overwrite_a_row_by_its_key(records):
     assert ReportTransition.objects.get(pk=kept.pk).action == ReportTransition.Action.APPROVE
 
 
+@pytest.mark.pdf
 def test_records_are_still_added_one_by_one_and_in_bulk(records, users, approved):
     pdf = records[OfficialPdf]
     archive.download_record(

@@ -17,7 +17,7 @@ from reports.models import Report
 from reports.selectors import report_data
 from reports.services import report_start_next_year
 from reports.views.imports import PENDING_MAX_AGE, PENDING_UPLOADS
-from reports.workflow import report_transition
+from reports.workflow import transition_apply
 from scoring.models import IndicatorResult
 from sheets.export import selfeval_xlsx
 from tests.excel.conftest import draft_and_final_bytes
@@ -114,7 +114,7 @@ def test_others_cannot_import_and_a_submitted_report_refuses(world, users, clien
     data = selfeval_xlsx(report=demo_report)
     assert client_for("clerk_b").get(import_url(demo_report)).status_code == 404
     assert client_for("auditor").get(import_url(demo_report)).status_code == 404
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     response = client_for("clerk").post(import_url(demo_report), {"file": upload(data)})
     assert response.status_code == 403
 

@@ -9,7 +9,7 @@ from budgets.writers import lines_sync
 from reports.editor import checks_shown
 from reports.selectors import report_data
 from reports.services import report_create
-from reports.workflow import TransitionRefused, report_transition
+from reports.workflow import TransitionRefused, transition_apply
 from scoring.models import IndicatorResult
 from scoring.writers import results_write
 
@@ -68,7 +68,7 @@ def test_the_report_page_shows_the_summary_too(client_for, blank):
 
 def test_the_errors_still_block_submission(client_for, users, blank):
     with pytest.raises(TransitionRefused, match="个错误，不能提交审核"):
-        report_transition(report=blank, user=users["clerk"], action="submit")
+        transition_apply(report=blank, user=users["clerk"], action="submit")
     response = client_for("clerk").post(
         reverse("report_transition", args=[blank.pk]), {"action": "submit"}, follow=True
     )

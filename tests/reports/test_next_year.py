@@ -107,6 +107,7 @@ def test_next_year_copies_structure_and_text_with_every_amount_empty(demo_report
     assert next_year.performance == demo_report.performance
 
 
+@pytest.mark.pdf
 def test_no_page_of_next_year_reads_0_00(client_for, next_year):
     clerk = client_for("clerk")
     for section in SECTIONS:

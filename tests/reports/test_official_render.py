@@ -14,11 +14,11 @@ from perfeval.limits import NARRATIVE_MAX_CHARS
 from reports import archive
 from reports.models import NARRATIVE_FIELDS, ApprovedVersion, OfficialPdf, Report
 from reports.services import report_create
-from reports.workflow import report_transition
+from reports.workflow import transition_apply
 from tests.reports.test_archive import copy_report
 from tests.steps import approve
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.pdf]
 
 DUMMY_BACKEND = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 # What a save or a download may take while a PDF renders: some 50-100 ms here. Rendering in a
@@ -58,8 +58,8 @@ def test_saves_and_downloads_go_on_while_an_official_pdf_renders(
     # Another department's approved report, its PDF stored as the approval commits: downloaded.
     finance = Department.objects.get(code="430181-002")
     stored = copy_report(Report.objects.get(pk=demo_report.pk), department=finance)
-    report_transition(report=stored, user=users["clerk_b"], action="submit")
-    report_transition(report=stored, user=users["reviewer_b"], action="approve")
+    transition_apply(report=stored, user=users["clerk_b"], action="submit")
+    transition_apply(report=stored, user=users["reviewer_b"], action="approve")
     assert OfficialPdf.objects.filter(version__report=stored).exists()
     # A third department's draft: its clerk saves lines meanwhile.
     council = Department.objects.create(name="浏阳市政协机关", code="901002")

@@ -19,7 +19,7 @@ from reports import pdf as report_pdf
 from reports.demo.load import demo_load
 from reports.pdf import last_two, print_rows, render_report_pdf, rows_to_cut
 from reports.selectors import report_data
-from reports.workflow import report_transition
+from reports.workflow import transition_apply
 from scoring.core import Group, Row, Scorecard, Section
 from scoring.models import Indicator, IndicatorResult
 from scoring.services import framework_copy
@@ -170,6 +170,7 @@ def write(tmp_path, data: bytes, name="report.pdf") -> Path:
 # The demo report, read back
 
 
+@pytest.mark.pdf
 def test_cover_shows_title_unit_and_date_without_a_page_number(demo_pdf):
     cover = demo_pdf.pages[0]
     assert "2022 年部门整体支出绩效自评报告" in cover
@@ -178,6 +179,7 @@ def test_cover_shows_title_unit_and_date_without_a_page_number(demo_pdf):
     assert not PAGE_NUMBER.search(cover)
 
 
+@pytest.mark.pdf
 def test_every_section_heading_is_printed_in_order(demo_pdf):
     text = squash("".join(demo_pdf.pages))
     positions = [text.find(heading) for heading in HEADINGS]
@@ -185,6 +187,7 @@ def test_every_section_heading_is_printed_in_order(demo_pdf):
     assert positions == sorted(positions)
 
 
+@pytest.mark.pdf
 def test_key_figures_are_printed(demo_pdf):
     text = squash("".join(demo_pdf.pages))
     assert "2022年度收入总额2575.66万元" in text
@@ -194,6 +197,7 @@ def test_key_figures_are_printed(demo_pdf):
     assert "评分得分99分" in text
 
 
+@pytest.mark.pdf
 def test_cover_and_metadata_name_the_signing_unit(demo_pdf):
     info = subprocess.run(
         ["pdfinfo", str(demo_pdf.path)], check=True, capture_output=True, text=True
@@ -204,12 +208,14 @@ def test_cover_and_metadata_name_the_signing_unit(demo_pdf):
     )
 
 
+@pytest.mark.pdf
 def test_cover_and_table_name_one_signing_unit(demo_pdf):
     unit = re.search(r"单位名称（盖章）：(.+?)二〇", squash(demo_pdf.pages[0])).group(1)
     table = next(squash(page) for page in demo_pdf.pages if "部门整体支出绩效自评表" in page)
     assert f"部门（单位）名称{unit}整体支出规模" in table
 
 
+@pytest.mark.pdf
 def test_section_eight_refers_to_the_table_by_its_title(demo_pdf):
     text = squash("".join(demo_pdf.pages))
     start = text.index("八、部门整体支出绩效评价等级")
@@ -219,6 +225,7 @@ def test_section_eight_refers_to_the_table_by_its_title(demo_pdf):
     assert reference in {"附件", title, f"附件：{title}"}
 
 
+@pytest.mark.pdf
 def test_body_text_is_justified_but_for_each_paragraphs_last_line(demo_pdf):
     paragraphs = [lines for tag, lines in body_blocks(demo_pdf.layout) if tag == "p"]
     set_spacing = paragraphs[0][0][0].style["letter_spacing"]  # the stylesheet's
@@ -260,6 +267,7 @@ def test_the_last_two_characters_of_a_heading_or_paragraph_go_together():
     assert last_two("概况") == ("", "概况")
 
 
+@pytest.mark.pdf
 def test_no_heading_line_and_no_last_line_is_a_lone_character(demo_report):
     # 27 characters: the first line holds 26 after the indent, and the last would be alone.
     long_heading = "（三）健全预算绩效管理制度，推动评价结果与预算安排挂钩"
@@ -282,12 +290,14 @@ def test_no_heading_line_and_no_last_line_is_a_lone_character(demo_report):
     assert [lines for tag, lines in blocks if tag == "p" and lone(lines[-1])] == []
 
 
+@pytest.mark.pdf
 def test_headings_print_in_a_hei_and_a_kai_face(demo_pdf):
     faces = font_faces(demo_pdf.path)
     assert "Noto-Sans-CJK-SC" in faces  # "一、" in 黑体
     assert any("Kai" in face for face in faces)  # "（一）" in 楷体
 
 
+@pytest.mark.pdf
 def test_selfeval_table_starts_a_page_as_the_attachment_with_title_unit_and_header(demo_pdf):
     first = next(i for i, page in enumerate(demo_pdf.pages) if "部门整体支出绩效自评表" in page)
     page = squash(demo_pdf.pages[first])
@@ -305,6 +315,7 @@ def test_selfeval_table_starts_a_page_as_the_attachment_with_title_unit_and_head
     assert "投入管理30预算编审管理（3）准确性100%123.10%1" in page
 
 
+@pytest.mark.pdf
 def test_every_level3_indicator_is_in_the_table(demo_pdf):
     text = squash("".join(demo_pdf.pages))
     table = text[text.index("分解目标自评") :]
@@ -313,6 +324,7 @@ def test_every_level3_indicator_is_in_the_table(demo_pdf):
     assert missing == []
 
 
+@pytest.mark.pdf
 def test_total_row_grade_and_note_close_the_table(demo_pdf):
     last_page = squash(PAGE_NUMBER.sub("", demo_pdf.pages[-1]))
     assert "总分10099评价等级：优" in last_page
@@ -335,6 +347,7 @@ def _deviation(lines: int) -> str:
 
 
 @pytest.mark.parametrize("rows_on_last_page", [1, 2])
+@pytest.mark.pdf
 def test_the_note_never_goes_over_without_the_total_row(demo_report, tmp_path, rows_on_last_page):
     """A longer 偏差 that leaves no room for the 注 under the 总分 row takes the 总分 row, and
     the last indicator row where it can, over with the 注 (issue 15: one ten-character 偏差
@@ -365,6 +378,7 @@ def test_the_note_never_goes_over_without_the_total_row(demo_report, tmp_path, r
     assert (last in note_page) == (rows_on_last_page == 2)
 
 
+@pytest.mark.pdf
 def test_body_pages_are_numbered_from_two_and_the_cover_is_not(demo_pdf):
     pages = demo_pdf.pages
     numbers = [PAGE_NUMBER.findall(page) for page in pages]
@@ -373,6 +387,7 @@ def test_body_pages_are_numbered_from_two_and_the_cover_is_not(demo_pdf):
     assert "— 2 —" in pages[1]
 
 
+@pytest.mark.pdf
 def test_fonts_are_embedded_subsets_with_a_cjk_font(demo_pdf):
     out = subprocess.run(
         ["pdffonts", str(demo_pdf.path)], check=True, capture_output=True, text=True
@@ -385,16 +400,19 @@ def test_fonts_are_embedded_subsets_with_a_cjk_font(demo_pdf):
     assert any("CJK" in font[0] for font in fonts), out
 
 
+@pytest.mark.pdf
 def test_no_character_falls_back_to_a_missing_glyph(demo_pdf):
     assert not [message for message in demo_pdf.warnings if ".notdef" in message]
     assert "\ufffd" not in "".join(demo_pdf.pages)
 
 
+@pytest.mark.pdf
 def test_the_pdf_is_under_two_megabytes(demo_pdf):
     assert demo_pdf.data.startswith(b"%PDF-")
     assert len(demo_pdf.data) < MAX_BYTES
 
 
+@pytest.mark.pdf
 def test_page_count_is_the_same_on_every_render(demo_pdf, demo_report, tmp_path):
     again = write(tmp_path, render_report_pdf(report=demo_report))
     assert page_count(again) == page_count(demo_pdf.path)
@@ -410,6 +428,7 @@ def test_each_thread_keeps_one_font_configuration():
     assert other and other[0] is not kept
 
 
+@pytest.mark.pdf
 def test_a_kept_font_configuration_prints_what_a_fresh_one_prints(
     demo_pdf, demo_report, tmp_path, monkeypatch
 ):
@@ -421,6 +440,7 @@ def test_a_kept_font_configuration_prints_what_a_fresh_one_prints(
     assert font_faces(kept) == font_faces(fresh)
 
 
+@pytest.mark.pdf
 def test_watermark_is_printed_on_every_page_when_asked(demo_pdf, demo_report, tmp_path):
     marked = write(tmp_path, render_report_pdf(report=demo_report, watermark="待审核"))
     pages = page_texts(marked)
@@ -508,6 +528,7 @@ def test_a_group_scored_as_a_whole_prints_its_score_on_each_part():
     ]
 
 
+@pytest.mark.pdf
 def test_a_long_level1_group_shows_its_name_again_on_the_next_page(demo_report, tmp_path):
     framework = framework_copy(framework=demo_report.framework, version="2022 长表")
     group = Indicator.objects.get(framework=framework, level=2, name="预算执行管理")
@@ -544,6 +565,7 @@ def test_export_refuses_a_report_not_yet_approved(demo_report, tmp_path):
     assert not target.exists()
 
 
+@pytest.mark.pdf
 def test_export_of_a_draft_writes_a_pdf_watermarked_with_its_status(demo_report, tmp_path):
     target = tmp_path / "draft.pdf"
     call_command(
@@ -561,11 +583,12 @@ def test_export_of_a_draft_writes_a_pdf_watermarked_with_its_status(demo_report,
     assert all("草稿" in squash(page) for page in pages)
 
 
+@pytest.mark.pdf
 def test_export_of_an_approved_report_needs_no_flag_and_has_no_watermark(
     users, demo_report, tmp_path
 ):
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
-    report_transition(report=demo_report, user=users["reviewer"], action="approve")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["reviewer"], action="approve")
     target = tmp_path / "approved.pdf"
     call_command("export_pdf", "--department", DEMO_DEPARTMENT, "--year", "2022", "-o", str(target))
     text = "".join(page_texts(target))

@@ -7,7 +7,7 @@ from budgets.models import IncomeLine, Project
 from budgets.writers import lines_sync
 from reports import archive
 from reports.models import Download, OfficialPdf
-from reports.workflow import report_transition
+from reports.workflow import transition_apply
 from scoring.models import IndicatorResult
 from scoring.services import framework_load, standard_framework_data
 from scoring.writers import results_write
@@ -38,6 +38,7 @@ def stored_previews(report) -> list[str]:
     return default_storage.listdir(folder)[1] if default_storage.exists(folder) else []
 
 
+@pytest.mark.pdf
 def test_a_repeated_preview_of_an_unchanged_draft_is_not_rendered_again(
     demo_report, users, client_for, monkeypatch
 ):
@@ -114,7 +115,7 @@ def _department(report, users):
 
 
 def _submitted(report, users):
-    report_transition(report=report, user=users["clerk"], action="submit")
+    transition_apply(report=report, user=users["clerk"], action="submit")
 
 
 @pytest.mark.parametrize(
@@ -140,7 +141,7 @@ def test_a_change_to_the_report_makes_a_new_preview_and_only_the_newest_is_kept(
 
 def test_the_watermark_follows_the_status(demo_report, users, client_for, renders):
     preview(client_for("clerk"), demo_report)
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     assert preview(client_for("reviewer"), demo_report).endswith("待审核".encode())
     assert [watermark for _, watermark in renders] == ["草稿", "待审核"]
 

@@ -8,7 +8,7 @@ from budgets.models import ExpenditureLine
 from departments.models import Department
 from reports import documents
 from reports.models import Report
-from reports.workflow import report_transition
+from reports.workflow import transition_apply
 from tests.steps import approve
 from tests.writes import rows_update
 
@@ -62,7 +62,7 @@ def test_reopened_changed_and_approved_again_the_page_shows_the_new_text(
 ):
     auditor = client_for("auditor")
     assert NEW_TEXT not in page(auditor, approved)
-    report_transition(report=approved, user=users["admin"], action="reopen", comment="更正")
+    transition_apply(report=approved, user=users["admin"], action="reopen", comment="更正")
     report = Report.objects.get(pk=approved.pk)
     report.performance = NEW_TEXT
     report.save()
@@ -79,7 +79,7 @@ def test_a_figure_changed_after_reopening_shows_in_the_computed_actuals_once_app
     reopened, and approving it again renders it afresh with the new computed 全年完成值."""
     auditor = client_for("auditor")
     assert "49.00%" in page(auditor, approved)
-    report_transition(report=approved, user=users["admin"], action="reopen", comment="更正")
+    transition_apply(report=approved, user=users["admin"], action="reopen", comment="更正")
     rows_update(
         ExpenditureLine.objects.filter(report=approved, nature="public_operating"),
         actual=D("94.80"),  # less, so that spending stays within income and it may be approved

@@ -9,7 +9,7 @@ from budgets.models import ExpenditureLine, IncomeLine, ThreePublicLine
 from budgets.writers import line_save, lines_sync
 from reports.models import Report, ReportTransition, ReviewOpening
 from reports.services import report_create
-from reports.workflow import available_actions, report_transition
+from reports.workflow import available_actions, transition_apply
 from scoring.models import GroupResult, IndicatorResult
 
 LIST = "/admin/reports/report/"
@@ -22,7 +22,7 @@ def test_reviewer_list_defaults_to_submitted_reports_in_scope(
     other = report_create(department=users["clerk_b"].department, year=2022)
     reviewer = client_for("reviewer")
     assert reviewer.get(LIST).context["cl"].result_count == 0
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     Report.objects.filter(pk=other.pk).update(status="submitted")
     queue = reviewer.get(LIST)
     assert [r.pk for r in queue.context["cl"].result_list] == [demo_report.pk]
@@ -45,7 +45,7 @@ def test_reviewer_cannot_open_a_report_out_of_scope(world, users, client_for):
 def test_report_page_shows_the_whole_report_checks_history_and_buttons(
     users, client_for, demo_report
 ):
-    report_transition(report=demo_report, user=users["clerk"], action="submit", comment="请审核")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit", comment="请审核")
     page = (
         client_for("reviewer")
         .get(reverse("admin:reports_report_change", args=[demo_report.pk]))
@@ -70,14 +70,14 @@ def test_report_page_shows_the_whole_report_checks_history_and_buttons(
 
 
 def test_buttons_approve_and_return_with_a_comment(users, client_for, demo_report):
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     reviewer = client_for("reviewer")
     url = reverse("admin:reports_report_transition", args=[demo_report.pk])
     refused = reviewer.post(url, {"action": "return", "comment": ""}, follow=True)
     assert "退回时必须填写意见" in refused.content.decode()
     reviewer.post(url, {"action": "return", "comment": "请补充项目明细"})
     assert Report.objects.get().status == "returned"
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     done = reviewer.post(url, {"action": "approve", "comment": ""}, follow=True)
     assert "已批准" in done.content.decode()
     assert Report.objects.get().status == "approved"
@@ -87,7 +87,7 @@ def test_bulk_approve_says_which_were_refused_and_why(world, users, client_for, 
     department = users["clerk"].department
     broken = report_create(department=department, year=2021)
     Report.objects.filter(pk=broken.pk).update(status="submitted")
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     response = client_for("reviewer").post(
         LIST,
         {"action": "approve_selected", "_selected_action": [demo_report.pk, broken.pk]},
@@ -148,7 +148,7 @@ def test_admin_index_opens_on_the_queue_oldest_submission_first_with_counts(
         to_status="submitted",
         user=users["clerk"],
     )
-    report_transition(report=demo_report, user=users["clerk"], action="submit", comment="请审核")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit", comment="请审核")
     returned = report_create(department=department, year=2020)
     Report.objects.filter(pk=returned.pk).update(status="returned")
     report_create(department=department, year=2019)  # a draft
@@ -189,14 +189,14 @@ def test_an_empty_queue_says_so(users, client_for, demo_report):
 def test_report_page_shows_what_changed_since_the_returned_submission(
     users, client_for, demo_report
 ):
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
-    report_transition(
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(
         report=demo_report, user=users["reviewer"], action="return", comment="请核对收入"
     )
     line = IncomeLine.objects.get(report=demo_report, source="general_budget")
     line.actual = D("2330.58")
     line_save(line, user=users["clerk"])
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     previous = report_create(department=demo_report.department, year=2021)
     lines_sync(
         report=previous,
@@ -226,7 +226,7 @@ def test_report_page_shows_what_changed_since_the_returned_submission(
 
 
 def test_a_first_submission_says_so_and_shows_the_main_figures(users, client_for, demo_report):
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     page = client_for("reviewer").get(CHANGE.format(demo_report.pk)).content.decode()
     assert "首次提交：没有更早的提交可以比较。" in page
     assert "没有该部门 2021 年的报告可以对比。" in page
@@ -237,7 +237,7 @@ def test_a_first_submission_says_so_and_shows_the_main_figures(users, client_for
 def test_approve_and_return_are_distinct_buttons_each_confirmed_in_a_dialog(
     users, client_for, demo_report
 ):
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     page = client_for("reviewer").get(CHANGE.format(demo_report.pk)).content.decode()
     transition = reverse("admin:reports_report_transition", args=[demo_report.pk])
     assert 'class="review-button review-button-approve" id="open-approve"' in page
@@ -262,7 +262,7 @@ def test_approve_and_return_are_distinct_buttons_each_confirmed_in_a_dialog(
 def test_a_reviewer_opening_a_submitted_report_ends_its_withdrawal(
     world, users, client_for, demo_report
 ):
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     assert "withdraw" in available_actions(user=users["clerk"], report=demo_report)
     client_for("reviewer_b").get(CHANGE.format(demo_report.pk))  # out of scope: nothing
     assert ReviewOpening.objects.count() == 0

@@ -16,7 +16,7 @@ from django.test import Client
 
 from departments.models import User
 from reports.models import NARRATIVE_FIELDS, Report
-from reports.workflow import report_transition
+from reports.workflow import transition_apply
 from scoring.models import IndicatorResult
 from tests.reports.test_editor import edit_url, form_data
 
@@ -79,7 +79,7 @@ def race(report: Report, clerk, round_: int) -> dict:
             # rounds the saves both win the race and lose it, whatever the machine's load.
             time.sleep(SUBMIT_DELAYS[round_ % len(SUBMIT_DELAYS)])
             with transaction.atomic():
-                report_transition(
+                transition_apply(
                     report=Report.objects.get(pk=report.pk), user=clerk, action="submit"
                 )
                 # Still under the submit's lock: exactly what was submitted.
@@ -118,7 +118,7 @@ def test_no_save_is_acknowledged_into_a_submitted_report(demo):
             acknowledged += 1
             if result["submitted"][field] != value:
                 lost.append((round_, field))
-        report_transition(
+        transition_apply(
             report=Report.objects.get(pk=report.pk),
             user=reviewer,
             action="return",

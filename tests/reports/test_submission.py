@@ -10,8 +10,8 @@ from reports.services import report_create
 from reports.workflow import (
     TransitionRefused,
     available_actions,
-    report_transition,
     review_opened,
+    transition_apply,
 )
 
 Status = Report.Status
@@ -72,7 +72,7 @@ def test_an_unknown_section_after_a_refusal_goes_to_the_first_page(client_for, d
 
 
 def test_withdraw_before_a_reviewer_opens_it(client_for, users, demo_report):
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     clerk = client_for("clerk")
     html = page(clerk, f"/reports/{demo_report.pk}/")
     assert 'id="withdraw-report"' in html and 'id="withdraw-dialog"' in html
@@ -89,19 +89,19 @@ def test_withdraw_before_a_reviewer_opens_it(client_for, users, demo_report):
         "漏填了一个项目。",
     )
     # And submitted again.
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     assert Report.objects.get(pk=demo_report.pk).status == Status.SUBMITTED
 
 
 def test_no_withdraw_once_a_reviewer_has_opened_it(client_for, users, demo_report):
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     assert "withdraw" in available_actions(user=users["clerk"], report=demo_report)
     review_opened(report=demo_report, user=users["reviewer"])
     review_opened(report=demo_report, user=users["reviewer"])  # once per reviewer
     assert ReviewOpening.objects.count() == 1
     assert "withdraw" not in available_actions(user=users["clerk"], report=demo_report)
     with pytest.raises(TransitionRefused, match="审核人已开始审核这份报告，不能撤回"):
-        report_transition(report=demo_report, user=users["clerk"], action="withdraw")
+        transition_apply(report=demo_report, user=users["clerk"], action="withdraw")
     clerk = client_for("clerk")
     html = page(clerk, f"/reports/{demo_report.pk}/")
     assert "已提交，审核人正在审核" in html and 'id="withdraw-report"' not in html
@@ -114,7 +114,7 @@ def test_no_withdraw_once_a_reviewer_has_opened_it(client_for, users, demo_repor
 def test_a_reviewer_opening_it_on_the_site_or_in_the_admin_ends_the_withdrawal(
     client_for, users, demo_report
 ):
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     client_for("clerk").get(f"/reports/{demo_report.pk}/")
     client_for("auditor").get(f"/reports/{demo_report.pk}/")
     assert not ReviewOpening.objects.exists()
@@ -127,35 +127,35 @@ def test_a_reviewer_opening_it_on_the_site_or_in_the_admin_ends_the_withdrawal(
 
 
 def test_an_opening_counts_for_its_submission_only(users, demo_report):
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     review_opened(report=demo_report, user=users["reviewer"])
-    report_transition(report=demo_report, user=users["reviewer"], action="return", comment="改")
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["reviewer"], action="return", comment="改")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     assert "withdraw" in available_actions(user=users["clerk"], report=demo_report)
 
 
 def test_only_a_reviewer_of_a_submitted_report_opens_it(world, users, demo_report):
     review_opened(report=demo_report, user=users["reviewer"])  # a draft: nothing to open
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     for name in ("clerk", "auditor", "reviewer_b"):
         review_opened(report=demo_report, user=users[name])
     assert not ReviewOpening.objects.exists()
 
 
 def test_a_reviewer_cannot_withdraw_a_clerks_submission(client_for, users, demo_report):
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     with pytest.raises(TransitionRefused, match="只有本部门的填报员可以撤回"):
-        report_transition(report=demo_report, user=users["reviewer"], action="withdraw")
+        transition_apply(report=demo_report, user=users["reviewer"], action="withdraw")
     assert post(client_for("reviewer"), demo_report, action="withdraw").status_code == 403
 
 
 def test_a_draft_or_approved_report_cannot_be_withdrawn(users, demo_report):
     with pytest.raises(TransitionRefused, match="只有“待审核”的报告可以撤回"):
-        report_transition(report=demo_report, user=users["clerk"], action="withdraw")
+        transition_apply(report=demo_report, user=users["clerk"], action="withdraw")
 
 
 def test_submitting_twice_speaks_of_the_state_not_of_a_permission(client_for, users, demo_report):
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     response = post(client_for("clerk"), demo_report, action="submit")
     html = response.content.decode()
     assert response.status_code == 200

@@ -17,7 +17,7 @@ from perfeval.background import background_tasks_wait
 from reports import archive
 from reports.models import OfficialPdf, Report
 from reports.tasks import runs_inline
-from reports.workflow import report_transition
+from reports.workflow import transition_apply
 from tests.steps import approve
 
 DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -66,6 +66,7 @@ def media_in_var(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.mark.pdf
 def test_approval_renders_the_pdf_inline_without_a_worker(
     world, users, demo_report, django_capture_on_commit_callbacks
 ):
@@ -77,6 +78,8 @@ def test_approval_renders_the_pdf_inline_without_a_worker(
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.pdf
+@pytest.mark.subprocess
 def test_a_worker_process_renders_the_same_pdf_as_inline(
     demo, users, tmp_path, media_in_var, settings
 ):
@@ -86,7 +89,7 @@ def test_a_worker_process_renders_the_same_pdf_as_inline(
     inline_path = tmp_path / "inline.pdf"
     inline_path.write_bytes(inline.file.read())
 
-    report_transition(report=report, user=users["admin"], action="reopen", comment="复核")
+    transition_apply(report=report, user=users["admin"], action="reopen", comment="复核")
     settings.TASKS = DATABASE_BACKEND
     assert not runs_inline()
     approve(report, users)
@@ -112,6 +115,7 @@ def stored_files(root: Path) -> list[Path]:
     return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
 
 
+@pytest.mark.pdf
 def test_a_report_reopened_before_its_render_runs_gets_no_pdf_and_its_next_approval_does(
     world, users, demo_report, settings, media_root, django_capture_on_commit_callbacks
 ):
@@ -123,7 +127,7 @@ def test_a_report_reopened_before_its_render_runs_gets_no_pdf_and_its_next_appro
     first = demo_report.approved_versions.get()
     assert queued.args == [first.pk]
 
-    report_transition(report=demo_report, user=users["admin"], action="reopen", comment="更正")
+    transition_apply(report=demo_report, user=users["admin"], action="reopen", comment="更正")
     demo_report.refresh_from_db()
     demo_report.functions = "重新打开后改过的职能概述：尚未批准。"
     demo_report.save()
@@ -173,13 +177,14 @@ def official_pdf_state(client, report: Report) -> dict:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.pdf
 def test_approving_answers_before_the_pdf_renders_and_the_pages_then_offer_it(
     demo, users, client_for, settings, monkeypatch
 ):
     settings.TASKS = THREAD_BACKEND
     assert not runs_inline()
     report = Report.objects.get()
-    report_transition(report=report, user=users["clerk"], action="submit")
+    transition_apply(report=report, user=users["clerk"], action="submit")
     real = archive.render_report_pdf
     release, threads = threading.Event(), []
 
@@ -220,6 +225,7 @@ def test_approving_answers_before_the_pdf_renders_and_the_pages_then_offer_it(
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.pdf
 def test_a_failed_background_render_is_logged_and_rendered_again_when_the_pdf_is_asked_for(
     demo, users, client_for, settings, monkeypatch, errors_logged
 ):

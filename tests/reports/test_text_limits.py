@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from perfeval.limits import COMMENT_MAX_CHARS, NARRATIVE_MAX_CHARS, ROW_TEXT_MAX_CHARS
 from reports.models import Report
-from reports.workflow import TransitionRefused, report_transition
+from reports.workflow import TransitionRefused, transition_apply
 from scoring.models import IndicatorResult
 from tests.reports.test_editor import edit_url, form_data
 
@@ -71,9 +71,9 @@ def test_the_admin_refuses_a_narrative_over_its_limit(admin_client_demo, demo_re
 
 
 def test_a_comment_over_its_limit_is_refused_by_the_workflow(users, demo_report):
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     with pytest.raises(TransitionRefused, match=TOO_LONG):
-        report_transition(
+        transition_apply(
             report=demo_report,
             user=users["reviewer"],
             action="return",

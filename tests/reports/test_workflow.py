@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 
 from reports.models import ApprovedVersion, Report, ReportTransition
 from reports.selectors import report_summary
-from reports.workflow import TransitionRefused, report_transition
+from reports.workflow import TransitionRefused, transition_apply
 from scoring.models import IndicatorResult
 from tests.conftest import DEMO_DEPARTMENT
 
@@ -34,26 +34,26 @@ def test_each_action_from_each_state(users, demo_report, state, action):
     actor = {"submit": "clerk", "approve": "reviewer", "return": "reviewer", "reopen": "admin"}
     user = users[actor[action]]
     if action in ALLOWED_FROM[state]:
-        log = report_transition(report=demo_report, user=user, action=action, comment="理由")
+        log = transition_apply(report=demo_report, user=user, action=action, comment="理由")
         assert (log.from_status, log.to_status) == (state, TARGET[action])
         assert Report.objects.get().status == TARGET[action]
     else:
         with pytest.raises(
             TransitionRefused, match=f"报告当前状态为“{Report.Status(state).label}”"
         ):
-            report_transition(report=demo_report, user=user, action=action, comment="理由")
+            transition_apply(report=demo_report, user=user, action=action, comment="理由")
         assert Report.objects.get().status == state
         assert not ReportTransition.objects.exists()
 
 
 def test_the_full_round_trip_is_logged(users, demo_report):
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
-    report_transition(
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(
         report=demo_report, user=users["reviewer"], action="return", comment="请补充项目明细。"
     )
-    report_transition(report=demo_report, user=users["clerk"], action="submit", comment="已补充")
-    report_transition(report=demo_report, user=users["reviewer"], action="approve")
-    report_transition(
+    transition_apply(report=demo_report, user=users["clerk"], action="submit", comment="已补充")
+    transition_apply(report=demo_report, user=users["reviewer"], action="approve")
+    transition_apply(
         report=demo_report, user=users["admin"], action="reopen", comment="财政局要求更正数据"
     )
     log = list(
@@ -71,17 +71,17 @@ def test_the_full_round_trip_is_logged(users, demo_report):
 
 
 def test_return_needs_a_comment(users, demo_report):
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     with pytest.raises(TransitionRefused, match="退回时必须填写意见"):
-        report_transition(report=demo_report, user=users["reviewer"], action="return", comment=" ")
+        transition_apply(report=demo_report, user=users["reviewer"], action="return", comment=" ")
 
 
 def test_reopen_needs_a_reason_and_a_superuser(users, demo_report):
     force_status(demo_report, "approved")
     with pytest.raises(TransitionRefused, match="必须填写理由"):
-        report_transition(report=demo_report, user=users["admin"], action="reopen")
+        transition_apply(report=demo_report, user=users["admin"], action="reopen")
     with pytest.raises(TransitionRefused, match="只有超级管理员可以重新打开"):
-        report_transition(report=demo_report, user=users["reviewer"], action="reopen", comment="x")
+        transition_apply(report=demo_report, user=users["reviewer"], action="reopen", comment="x")
 
 
 def _break(report):
@@ -91,30 +91,30 @@ def _break(report):
 def test_submit_is_refused_while_the_report_has_an_error(users, demo_report):
     _break(demo_report)
     with pytest.raises(TransitionRefused) as refused:
-        report_transition(report=demo_report, user=users["clerk"], action="submit")
+        transition_apply(report=demo_report, user=users["clerk"], action="submit")
     assert refused.value.message == "报告还有 1 个错误，不能提交审核：请先改正以下问题。"
     assert "没有填写偏差及原因分析" in refused.value.errors[0]
     assert Report.objects.get().status == "draft"
 
 
 def test_approve_is_refused_while_the_report_has_an_error(users, demo_report):
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
     _break(demo_report)
     with pytest.raises(TransitionRefused, match="报告还有 1 个错误，不能批准"):
-        report_transition(report=demo_report, user=users["reviewer"], action="approve")
+        transition_apply(report=demo_report, user=users["reviewer"], action="approve")
     assert Report.objects.get().status == "submitted"
 
 
 def test_nobody_approves_their_own_submission(users, demo_report):
-    report_transition(report=demo_report, user=users["admin"], action="submit")
+    transition_apply(report=demo_report, user=users["admin"], action="submit")
     with pytest.raises(TransitionRefused, match="不能批准自己提交的报告"):
-        report_transition(report=demo_report, user=users["admin"], action="approve")
+        transition_apply(report=demo_report, user=users["admin"], action="approve")
 
 
 def test_reopening_keeps_the_approved_version_on_record(users, demo_report):
-    report_transition(report=demo_report, user=users["clerk"], action="submit")
-    report_transition(report=demo_report, user=users["reviewer"], action="approve")
-    report_transition(report=demo_report, user=users["admin"], action="reopen", comment="更正")
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
+    transition_apply(report=demo_report, user=users["reviewer"], action="approve")
+    transition_apply(report=demo_report, user=users["admin"], action="reopen", comment="更正")
     demo_report.refresh_from_db()
     demo_report.functions = "修改后的职能"
     demo_report.save()
