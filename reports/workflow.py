@@ -1,20 +1,29 @@
-"""The one place that moves a report through its states, and logs every move.
+"""The one place that moves a report, or any other reviewed document of a department's year
+(绩效目标表, 监控表), through its states, and logs every move.
 
 States: 草稿 → 待审核 → 已批准, or 待审核 → 已退回 → 待审核; 待审核 → 草稿 when the clerk
 withdraws (撤回) a submission no reviewer has opened yet; 已批准 → 草稿 only by a superuser
 with a reason. Every transition checks role and scope, the current state and,
 for submit and approve, the report's checks; then it writes the status and a log entry in
 one transaction, with the report row locked. Nothing else changes a status.
+
+Other documents follow the same table and roles (``Flow``, registered by their app with
+``flow_register``): the same states, actions and policy (``perfeval.access``), their own log
+and checks. ``document_transition`` moves any of them; ``transition_apply`` is its name for
+reports.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core import serializers
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
+from django.dispatch import Signal
 from django.utils import timezone
 
 from perfeval import access
@@ -92,6 +101,43 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
+def _no_checks(subject) -> tuple[list[str], Any]:
+    return [], None
+
+
+@dataclass(frozen=True)
+class Flow:
+    """How one kind of document moves through ``TRANSITIONS``: what it is called in messages,
+    the append-only log a move writes (its foreign key to the document is ``subject_field``,
+    with ``related_name="transitions"``), the checks that must pass before it is submitted or
+    approved (error messages, and what they read, handed on to ``approved``), and what
+    approving it records besides the log."""
+
+    noun: str
+    log_model: type[Model]
+    subject_field: str
+    checks: Callable[[Any], tuple[list[str], Any]] = _no_checks
+    approved: Callable[[Any, Any, Any], None] | None = None  # (locked document, log, checked)
+
+
+FLOWS: dict[type[Model], Flow] = {}
+
+# Sent inside the transaction of every move, after its log row is written: notifications
+# listen (deadlines.notices). Arguments: ``subject`` (the document as locked) and ``log``.
+transitioned = Signal()
+
+
+def flow_register(model: type[Model], flow: Flow) -> None:
+    FLOWS[model] = flow
+
+
+def flow_for(subject) -> Flow:
+    try:
+        return FLOWS[type(subject)]
+    except KeyError:
+        raise TypeError(f"{type(subject).__name__} has no workflow (flow_register)") from None
+
+
 # What a report's page shows of its history.
 HISTORY_FIELDS = (
     "report_id",
@@ -116,15 +162,28 @@ def report_history(*, report: Report) -> list[ReportTransition]:
     return list(transitions)
 
 
+def document_history(*, subject) -> list:
+    """Any registered document's transitions, oldest first, with who made each."""
+    return list(subject.transitions.select_related("user").order_by("created_at", "pk"))
+
+
+def document_actions(*, user, subject) -> list[str]:
+    """The actions ``user`` could take on a registered document in its current state."""
+    return available_actions(user=user, report=subject)
+
+
 def action_label(action: str) -> str:
     return str(dict(Action.choices).get(action, action))
 
 
-def transition_refusal(*, user, report: Report, action: str, comment: str = "") -> str | None:
-    """Why ``user`` may not take ``action`` on ``report`` now, or None if they may.
+def transition_refusal(*, user, report, action: str, comment: str = "") -> str | None:
+    """Why ``user`` may not take ``action`` on ``report`` (or another registered document)
+    now, or None if they may.
 
-    The report's checks are not run here (they need the database); see ``transition_apply``.
+    The document's checks are not run here (they need the database); see
+    ``document_transition``.
     """
+    noun = flow_for(report).noun
     transition = TRANSITIONS.get(action)
     if transition is None:
         return f"未知的操作“{action}”：可用的操作有 {'、'.join(TRANSITIONS)}。"
@@ -136,8 +195,8 @@ def transition_refusal(*, user, report: Report, action: str, comment: str = "") 
     if report.status not in transition.sources:
         sources = "、".join(f"“{Status(s).label}”" for s in transition.sources)
         return (
-            f"报告当前状态为“{report.get_status_display()}”，不能{label}："
-            f"只有{sources}的报告可以{label}。"
+            f"{noun}当前状态为“{report.get_status_display()}”，不能{label}："
+            f"只有{sources}的{noun}可以{label}。"
         )
     if transition.comment_required and not comment.strip():
         return transition.comment_required
@@ -146,7 +205,7 @@ def transition_refusal(*, user, report: Report, action: str, comment: str = "") 
     if action == Action.APPROVE:
         last_submit = last_submission(report)
         if last_submit and last_submit.user_id == user.pk:
-            return "不能批准自己提交的报告：请由另一位审核人批准。"
+            return f"不能批准自己提交的{noun}：请由另一位审核人批准。"
     if action == Action.WITHDRAW and review_started(report):
         return (
             "审核人已开始审核这份报告，不能撤回："
@@ -155,12 +214,16 @@ def transition_refusal(*, user, report: Report, action: str, comment: str = "") 
     return None
 
 
-def last_submission(report: Report) -> ReportTransition | None:
+def last_submission(report):
+    """The log row of the document's last submission, or None."""
     return report.transitions.filter(action=Action.SUBMIT).order_by("-pk").first()
 
 
-def review_started(report: Report) -> bool:
-    """Whether a reviewer has opened the report since it was last submitted."""
+def review_started(report) -> bool:
+    """Whether a reviewer has opened the report since it was last submitted (only reports
+    record openings; other documents may be withdrawn until a decision)."""
+    if not isinstance(report, Report):
+        return False
     submission = last_submission(report)
     return submission is not None and submission.openings.exists()
 
@@ -179,7 +242,7 @@ def review_opened(*, report: Report, user) -> None:
             ReviewOpening.objects.create(submission=submission, user=user)
 
 
-def state_note(report: Report) -> str:
+def state_note(report) -> str:
     """What the report's state means for its clerk, in words (not a missing permission)."""
     if report.status == Status.SUBMITTED:
         if review_started(report):
@@ -190,14 +253,14 @@ def state_note(report: Report) -> str:
     return ""
 
 
-def may_take(*, user, report: Report, action: str) -> bool:
+def may_take(*, user, report, action: str) -> bool:
     """Whether ``user`` holds the role for ``action`` on the report, whatever its state: a
     refusal then speaks of the state or the report's content, not of a permission."""
     transition = TRANSITIONS.get(action)
     return transition is not None and transition.allowed(user, report)
 
 
-def done_message(*, report: Report, action: str) -> str:
+def done_message(*, report, action: str) -> str:
     """What a user is told after taking ``action``: the state the report is now in."""
     if action == Action.SUBMIT:
         return "已提交，等待审核：审核人打开之前，您可以在报告页面撤回后再修改。"
@@ -206,7 +269,7 @@ def done_message(*, report: Report, action: str) -> str:
     return f"已{action_label(action)}：当前状态“{report.get_status_display()}”。"
 
 
-def available_actions(*, user, report: Report) -> list[str]:
+def available_actions(*, user, report) -> list[str]:
     """The actions this user could take on the report in its current state."""
     actions = [
         action
@@ -218,42 +281,74 @@ def available_actions(*, user, report: Report) -> list[str]:
     return actions
 
 
-@transaction.atomic
 def transition_apply(*, report: Report, user, action: str, comment: str = "") -> ReportTransition:
     """Move a report through the workflow, or raise TransitionRefused saying why not."""
-    locked = (
-        Report.objects.select_for_update()
-        .select_related("department", "framework")
-        .get(pk=report.pk)
-    )
+    return document_transition(subject=report, user=user, action=action, comment=comment)
+
+
+@transaction.atomic
+def document_transition(*, subject, user, action: str, comment: str = ""):
+    """Move a registered document through the workflow, or raise TransitionRefused saying
+    why not; the log row written."""
+    flow = flow_for(subject)
+    model = type(subject)
+    queryset = model._default_manager.select_for_update()
+    if isinstance(subject, Report):
+        queryset = queryset.select_related("department", "framework")
+    locked = queryset.get(pk=subject.pk)
     refusal = transition_refusal(user=user, report=locked, action=action, comment=comment)
     if refusal:
         raise TransitionRefused(refusal)
     transition = TRANSITIONS[action]
+    checked = None
     if transition.needs_clean_report:
-        data = report_data(report=locked)
-        if data.errors:
-            messages = [check.message for check in data.errors]
+        messages, checked = flow.checks(locked)
+        if messages:
             raise TransitionRefused(
-                f"报告还有 {len(messages)} 个错误，不能{action_label(action)}：请先改正以下问题。",
+                f"{flow.noun}还有 {len(messages)} 个错误，不能{action_label(action)}："
+                "请先改正以下问题。",
                 messages,
             )
-    now = timezone.now()
-    Report.objects.filter(pk=locked.pk).update(status=transition.target, updated_at=now)
-    log = ReportTransition.objects.create(
-        report=locked,
+    changes: dict[str, Any] = {"status": transition.target}
+    if any(field.name == "updated_at" for field in model._meta.concrete_fields):
+        changes["updated_at"] = timezone.now()
+    model._default_manager.filter(pk=locked.pk).update(**changes)
+    log = flow.log_model._default_manager.create(
+        **{flow.subject_field: locked},
         action=action,
         from_status=locked.status,
         to_status=transition.target,
         user=user,
         comment=comment.strip(),
     )
-    locked.status = report.status = transition.target
-    if action == Action.APPROVE:
-        version = _record_approved_version(locked, log, data)
-        # The official PDF is made once, now, in the background (inline without a worker).
-        official_pdf_enqueue(version_ids=[version.pk])
+    locked.status = subject.status = transition.target
+    if action == Action.APPROVE and flow.approved is not None:
+        flow.approved(locked, log, checked)
+    transitioned.send(sender=model, subject=locked, log=log)
     return log
+
+
+def _report_checks(report: Report):
+    data = report_data(report=report)
+    return [check.message for check in data.errors], data
+
+
+def _report_approved(report: Report, log: ReportTransition, data) -> None:
+    version = _record_approved_version(report, log, data)
+    # The official PDF is made once, now, in the background (inline without a worker).
+    official_pdf_enqueue(version_ids=[version.pk])
+
+
+flow_register(
+    Report,
+    Flow(
+        noun="报告",
+        log_model=ReportTransition,
+        subject_field="report",
+        checks=_report_checks,
+        approved=_report_approved,
+    ),
+)
 
 
 def _record_approved_version(report: Report, log: ReportTransition, data) -> ApprovedVersion:
