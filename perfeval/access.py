@@ -21,28 +21,35 @@ from django.db.models import Model, Q, QuerySet
 from departments import roles
 from reports.models import Report
 
-VIEW, ADD, CHANGE, DELETE, EXPORT, IMPORT = "view", "add", "change", "delete", "export", "import"
-# Actions on a report only (the workflow decides the states they start from).
-SUBMIT, APPROVE, RETURN, REOPEN = "submit", "approve", "return", "reopen"
-# A clerk takes back a submission nobody has started to review (reports.workflow).
-WITHDRAW = "withdraw"
-DOWNLOAD, PREVIEW = "download", "preview"
-# Review comments: start a thread on a report; reply to, resolve or reopen a thread.
-COMMENT, REPLY, RESOLVE = "comment", "reply", "resolve"
-# On a department: start its next report.
-START = "start"
-
-ROW_WRITES = (ADD, CHANGE, DELETE)
-NOTHING = Q(pk__in=[])
-
-
-class Refused(Exception):
-    """An action the policy refuses; the message says why, in words a user understands."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
+from .policy import (  # noqa: F401 - the actions are the policy's words for its callers
+    ADD,
+    ADJUST,
+    APPROVE,
+    CHANGE,
+    COMMENT,
+    DELETE,
+    DOWNLOAD,
+    EXPORT,
+    IMPORT,
+    NOTHING,
+    PREVIEW,
+    REMIND,
+    REOPEN,
+    REPLY,
+    RESOLVE,
+    RETURN,
+    ROW_WRITES,
+    START,
+    SUBMIT,
+    VIEW,
+    WITHDRAW,
+    Refused,
+    Rule,
+    _any_role,
+    _attribute,
+    _has_role,
+)
+from .year_rules import DepartmentItemRule, DocumentRule, OwnRowsRule
 
 # --- Reports: the rule that every row of a report follows -------------------------------
 
@@ -98,39 +105,7 @@ def report_writable_q(user) -> Q:
     return NOTHING
 
 
-def _has_role(user, *codes: str) -> bool:
-    return bool(roles.user_roles(user) & set(codes))
-
-
-def _any_role(user) -> bool:
-    return bool(roles.user_roles(user))
-
-
-def _attribute(obj, path: str):
-    """``obj.a.b`` for path "a__b"; None where a link is missing (Django's "related object
-    does not exist" is an AttributeError, which getattr's default takes)."""
-    for name in path.split("__") if path else ():
-        obj = getattr(obj, name, None)
-        if obj is None:
-            return None
-    return obj
-
-
 # --- Rules ----------------------------------------------------------------------------
-
-
-class Rule:
-    """What a user may do with one model's rows. The base rule allows nothing."""
-
-    def may(self, user, action: str, obj) -> bool:
-        return False
-
-    def q(self, user) -> Q:
-        return NOTHING
-
-    def choices_q(self, user) -> Q:
-        """The rows this user may pick for a form's foreign key: those they may see."""
-        return self.q(user)
 
 
 class ReportRule(Rule):
@@ -271,6 +246,8 @@ class DepartmentRule(Rule):
             return roles.is_clerk_of(user, department_id) or roles.reviews(user, department_id)
         if action == START and not self.path and obj is not None:
             return roles.is_clerk_of(user, obj.pk) or roles.is_admin(user)
+        if action == REMIND and not self.path and obj is not None:
+            return roles.reviews(user, obj.pk) or roles.is_admin(user)
         if action == IMPORT:
             return obj is None and roles.is_admin(user)
         if action in ROW_WRITES:
@@ -369,6 +346,19 @@ RULES: dict[str, Rule] = {
     "axes.accesslog": AdministratorsRule(VIEW),
     "axes.accessfailurelog": AdministratorsRule(VIEW),
     "django_tasks_database.dbtaskresult": AdministratorsRule(VIEW),
+    # The year around the report: targets, monitoring, problems followed up, deadlines.
+    "targets.targetform": DocumentRule(),
+    "targets.targetrow": DocumentRule("form"),
+    "targets.targettransition": DocumentRule("form", writable=False),
+    "monitoring.checkpoint": ReferenceRule(),
+    "monitoring.checkpointreport": DocumentRule(),
+    "monitoring.progressrow": DocumentRule("report"),
+    "monitoring.checkpointtransition": DocumentRule("report", writable=False),
+    "followup.problemitem": DepartmentItemRule(),
+    "followup.problemupdate": DepartmentItemRule("item__department", records=True),
+    "deadlines.deadline": ReferenceRule(),
+    "deadlines.reminder": DepartmentItemRule(clerk=False, records=True),
+    "deadlines.notification": OwnRowsRule(),
 }
 DENY = Rule()
 
