@@ -26,6 +26,7 @@ from django.db.models import AutoField, BigAutoField
 from django.http import Http404
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from deadlines.selectors import late_for_user
 from reports.review_queue import review_queue
 
 from . import access
@@ -44,7 +45,19 @@ DECIDING_METHODS = (
     "revert_disabled",
 )
 ADMIN_REASON = "管理后台修改"
-PROJECT_APPS = ("departments", "budgets", "scoring", "reports", "perfeval")
+PROJECT_APPS = (
+    "departments",
+    "budgets",
+    "scoring",
+    "reports",
+    "perfeval",
+    "dashboard",
+    "sheets",
+    "targets",
+    "monitoring",
+    "followup",
+    "deadlines",
+)
 
 
 if TYPE_CHECKING:
@@ -326,7 +339,12 @@ class PerfevalAdminSite(admin.AdminSite):
 
     def index(self, request, extra_context=None):
         # A reviewer opens the admin on their queue; the model links follow it.
-        extra_context = {**(extra_context or {}), "review_queue": review_queue(user=request.user)}
+        extra_context = {
+            **(extra_context or {}),
+            "review_queue": review_queue(user=request.user),
+            # The departments past a deadline, to remind (催办) from the deadlines page.
+            "late_rows": late_for_user(user=request.user),
+        }
         return super().index(request, extra_context)
 
     def register(self, model_or_iterable, admin_class=None, **options):

@@ -23,4 +23,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("reports.urls")),
     path("", include("dashboard.urls")),
+    path("", include("targets.urls")),
+    path("", include("monitoring.urls")),
+    path("", include("followup.urls")),
+    path("", include("deadlines.urls")),
 ]

@@ -283,7 +283,7 @@ def _html(*, doc: ReportDocument, watermark: str, breaks: TableBreaks, part: str
     )
 
 
-def _css(first_page: int = 1) -> str:
+def print_css(first_page: int = 1) -> str:
     """The print stylesheet for a part whose first page has this number (odd pages right)."""
     odd, even = ("right", "left") if first_page % 2 else ("left", "right")
     # (page side, its outside edge, its binding edge): odd numbers print on the right.
@@ -319,7 +319,7 @@ def _font_config() -> FontConfiguration:
     return config
 
 
-def _layout(html: str, css: str) -> Document:
+def html_layout(html: str, css: str) -> Document:
     source = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_fetcher())
     return source.render(stylesheets=[_stylesheet(css)], font_config=_font_config())
 
@@ -355,7 +355,7 @@ def _table_layout(*, doc: ReportDocument, watermark: str, first_page: int) -> Do
     go over alone: then the 总分 row starts the next page, and the 注 follows it there.
     """
     unbroken = _html(doc=doc, watermark=watermark, breaks=TableBreaks(), part="table")
-    css = _css(first_page)
+    css = print_css(first_page)
     key = hashlib.sha256(f"{unbroken}{css}".encode()).hexdigest()
     with _known_breaks_lock:
         breaks = _known_breaks.get(key, TableBreaks())
@@ -367,7 +367,7 @@ def _table_layout(*, doc: ReportDocument, watermark: str, first_page: int) -> Do
             if breaks == TableBreaks()
             else _html(doc=doc, watermark=watermark, breaks=breaks, part="table")
         )
-        table = _layout(html, css)
+        table = html_layout(html, css)
         needed = rows_to_cut(pages=row_pages(table, len(rows)), sections=sections)
         if not needed <= breaks.cuts:
             breaks = replace(breaks, cuts=breaks.cuts | needed)
@@ -395,7 +395,9 @@ def report_layout(*, report: Report, watermark: str = "") -> Document:
     its cuts need, and the pages are put together. Only the smaller part is laid out again.
     """
     doc = report_document(report=report)
-    text = _layout(_html(doc=doc, watermark=watermark, breaks=TableBreaks(), part="text"), _css())
+    text = html_layout(
+        _html(doc=doc, watermark=watermark, breaks=TableBreaks(), part="text"), print_css()
+    )
     table = _table_layout(doc=doc, watermark=watermark, first_page=len(text.pages) + 1)
     return text.copy([*text.pages, *table.pages])
 

@@ -67,14 +67,24 @@ class Framework(models.Model):
 
     @property
     def is_locked(self) -> bool:
-        """A framework that a report uses is never edited, so the report never changes."""
-        return self.pk is not None and self.reports.exists()
+        """A framework that a report, a 绩效目标表 or a 监控表 uses is never edited, so none of
+        them changes."""
+        return self.pk is not None and any(uses for _, uses in self._uses())
 
     def locked_message(self) -> str:
+        used = "、".join(f"{uses} 份{noun}" for noun, uses in self._uses() if uses)
         return (
-            f"指标体系“{self}”已被 {self.reports.count()} 份自评报告使用，不能再修改："
+            f"指标体系“{self}”已被 {used}使用，不能再修改："
             "请在指标体系列表中勾选它，执行“复制为新版本”，然后修改副本。"
         )
+
+    def _uses(self) -> list[tuple[str, int]]:
+        # The year's documents name the framework by these related names (targets, monitoring).
+        return [
+            ("自评报告", self.reports.count()),
+            ("绩效目标表", self.target_forms.count()),
+            ("监控表", self.checkpoint_reports.count()),
+        ]
 
     def grade_bands(self) -> list[tuple[str, Decimal]]:
         return [(band.name, band.min_score) for band in self.bands.all()]

@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "scoring",
     "reports",
     "dashboard",
+    "targets",
+    "monitoring",
+    "followup",
+    "deadlines",
 ]
 
 MIDDLEWARE = [
@@ -260,3 +264,10 @@ _tasks = os.environ.get("PERFEVAL_TASKS", "thread")
 if _tasks not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"PERFEVAL_TASKS must be one of {', '.join(TASK_BACKENDS)}.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[_tasks]}}
+
+# E-mail of notifications (deadlines.services.notify: 退回, 批准, 催办, deadlines): printed on
+# the console in development; production sends through DJANGO_EMAIL_HOST (docs/deploy.md).
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "perfeval@localhost")
