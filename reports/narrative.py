@@ -6,7 +6,7 @@ produced here, so changing a figure changes the sentence. Pure: plain values in,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -192,6 +192,41 @@ class ProjectText:
     achievement: str
 
 
+@dataclass(frozen=True)
+class FollowupText:
+    """A problem found last year and what became of it (followup.ProblemItem), for 七."""
+
+    text: str
+    measure: str
+    owner: str
+    due: str  # "2023年6月30日", or ""
+    status: str  # 未整改 / 整改中 / 已整改
+    overdue: bool = False
+
+
+def followup_blocks(
+    year: int, followups: tuple[FollowupText, ...], after: Sequence[Block] = ()
+) -> list[Block]:
+    """What became of last year's problems: a heading numbered after the ``after`` blocks'
+    （一）… headings, and a paragraph per problem."""
+    if not followups:
+        return []
+    number = sum(1 for block in after if block.kind == H2)
+    mark = KAI_MARKS[number] if number < len(KAI_MARKS) else ""
+    blocks = [Block(H2, f"{mark}{year - 1}年发现问题整改情况", field="followups")]
+    for number, item in enumerate(followups, start=1):
+        parts = [f"{number}. {item.text.rstrip('。；;')}。"]
+        if item.measure.strip():
+            parts.append(f"整改措施：{item.measure.strip().rstrip('。；;')}。")
+        if item.owner.strip():
+            parts.append(f"责任人：{item.owner.strip()}。")
+        if item.due:
+            parts.append(f"整改期限：{item.due}。")
+        parts.append(f"整改情况：{item.status}{'（已逾期）' if item.overdue else ''}。")
+        blocks.append(Block(P, "".join(parts), field="followups"))
+    return blocks
+
+
 def narrative_blocks(
     *,
     year: int,
@@ -202,13 +237,15 @@ def narrative_blocks(
     total_score: Decimal | None,
     grade: str,
     projects: tuple[ProjectText, ...] = (),
+    followups: tuple[FollowupText, ...] = (),
 ) -> list[Block]:
-    """Sections 一 to 八 of the report, in order, as headings and paragraphs."""
+    """Sections 一 to 八 of the report, in order, as headings and paragraphs; under 七, what
+    became of last year's problems (``followups``) where there were any."""
     return [
         *_overview_blocks(year, figures, texts),
         *_spending_blocks(year, unit, region, figures, texts),
         *_project_blocks(texts, projects),
-        *_closing_blocks(year, texts, total_score, grade),
+        *_closing_blocks(year, texts, total_score, grade, followups),
     ]
 
 
@@ -290,9 +327,14 @@ def _project_blocks(texts: Mapping[str, str], projects: tuple[ProjectText, ...])
 
 
 def _closing_blocks(
-    year: int, texts: Mapping[str, str], total_score: Decimal | None, grade: str
+    year: int,
+    texts: Mapping[str, str],
+    total_score: Decimal | None,
+    grade: str,
+    followups: tuple[FollowupText, ...] = (),
 ) -> list[Block]:
     """四 to 八: assets, performance, problems, improvements, the grade."""
+    improvements = _paragraphs(texts.get("improvements", ""), "improvements")
     return [
         Block(H1, "四、资产管理情况"),
         *_paragraphs(texts.get("asset_management", ""), "asset_management"),
@@ -301,7 +343,8 @@ def _closing_blocks(
         Block(H1, "六、存在的主要问题"),
         *_paragraphs(texts.get("problems", ""), "problems"),
         Block(H1, "七、改进措施和有关建议"),
-        *_paragraphs(texts.get("improvements", ""), "improvements"),
+        *improvements,
+        *followup_blocks(year, followups, improvements),
         Block(H1, "八、部门整体支出绩效评价等级"),
         Block(P, grade_sentence(year, total_score, grade)),
     ]

@@ -19,6 +19,7 @@ from . import checks, narrative
 from .checks import Check
 from .models import NARRATIVE_FIELDS, Report
 from .totals import with_scores
+from .year import followup_texts
 
 
 def decimal_str(value: Decimal | None) -> str | None:
@@ -62,6 +63,8 @@ class ReportData:
     scorecard: Scorecard
     projects: tuple[Project, ...]
     checks: list[Check]
+    # Last year's problems and what became of them (followup), printed under 七.
+    followups: tuple[narrative.FollowupText, ...] = ()
 
     @property
     def errors(self) -> list[Check]:
@@ -91,6 +94,7 @@ class ReportData:
                 )
                 for p in self.projects
             ),
+            followups=self.followups,
         )
 
 
@@ -209,11 +213,13 @@ def report_data(*, report: Report) -> ReportData:
         sum((Amounts(p.budget, p.actual) for p in projects), Amounts()) if projects else None
     )
     texts = {field: getattr(report, field) for field in NARRATIVE_FIELDS}
+    followups = followup_texts(report=report)
     return ReportData(
         report=report,
         figures=figures,
         scorecard=scorecard,
         projects=projects,
+        followups=followups,
         checks=checks.report_checks(
             figures=figures,
             scorecard=scorecard,
@@ -222,6 +228,7 @@ def report_data(*, report: Report) -> ReportData:
             year=report.year,
             carried=report.carried_fields,
             carried_from=report.carried_from,
+            followups=followups,
         ),
     )
 

@@ -31,6 +31,11 @@ def report_create(*, department: Department, year: int, framework=None) -> Repor
         rows=[{"kind": kind} for kind in ThreePublicLine.Kind],
         reason=NEW_REPORT_REASON,
     )
+    # Imported here: the year's apps (targets, monitoring, followup) read reports' models,
+    # which load before them.
+    from .year import targets_take_over
+
+    targets_take_over(report=report)
     return report
 
 
@@ -87,6 +92,10 @@ def report_start_next_year(*, previous: Report) -> Report:
         ).exclude(target="")
     }
     results_write(report=report, rows=targets, reason=NEXT_YEAR_REASON)
+    # The year's approved targets, where there are any, over last year's values and lines.
+    from .year import targets_take_over
+
+    targets_take_over(report=report)
     return report
 
 

@@ -11,7 +11,19 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("perfeval", "departments", "budgets", "scoring", "reports", "dashboard", "sheets")
+APPS = (
+    "perfeval",
+    "departments",
+    "budgets",
+    "scoring",
+    "reports",
+    "dashboard",
+    "sheets",
+    "targets",
+    "monitoring",
+    "followup",
+    "deadlines",
+)
 
 
 def app_files(app: str) -> list[Path]:

@@ -48,6 +48,10 @@ def test_nobody_may_change_or_delete_a_record_of_what_happened(matrix):
         "reports.officialpdf",
         "reports.download",
         "reports.reviewcomment",
+        "targets.targettransition",
+        "monitoring.checkpointtransition",
+        "followup.problemupdate",
+        "deadlines.reminder",
     ):
         row = matrix.objects[label]
         assert access.may(superuser, access.VIEW, row)

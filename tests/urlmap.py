@@ -98,6 +98,9 @@ class World:
         }
         if route.name == "department_history":
             values["pk"] = self.department.pk
+        for prefix, label in YEAR_ROUTES.items():
+            if route.name.startswith(prefix):
+                values["pk"] = self.objects[label].pk
         if route.name in ("report_pdf", "report_pdf_status"):
             values["pk"] = self.report_approved.pk
         if route.name == "admin:view_on_site":
@@ -108,6 +111,64 @@ class World:
         if "version_id" in route.params and obj is not None:
             values["version_id"] = obj.history.order_by("-history_id").first().history_id
         return values
+
+
+# The year's pages whose ``pk`` is one of A's rows of that model, by URL name prefix.
+YEAR_ROUTES = {
+    "target_": "targets.targetform",
+    "checkpoint_report_": "monitoring.checkpointreport",
+    "checkpoint_overview": "monitoring.checkpoint",
+    "problem_detail": "followup.problemitem",
+}
+
+
+def _year_rows(approved, department, other, users: dict) -> dict[str, object]:
+    """The year around the reports: the demo's 2022 stages (approved targets, monitoring,
+    problems, deadlines, their logs), and for 2023 A's and B's draft target forms and 监控表,
+    an update of one of A's problems, a 催办 and the notification it sent A's clerk."""
+    from deadlines.models import Deadline, Notification
+    from deadlines.services import reminder_send
+    from followup.models import ProblemItem
+    from followup.services import problem_update
+    from monitoring.services import checkpoint_report_create, checkpoints_default
+    from reports.demo.year import year_demo_load
+    from targets.services import target_form_create
+
+    year_demo_load(report=approved)
+    form = target_form_create(department=department, year=2023)
+    target_form_create(department=other, year=2023)
+    checkpoint = checkpoints_default(2023)[0]
+    sheet = checkpoint_report_create(department=department, checkpoint=checkpoint)
+    checkpoint_report_create(department=other, checkpoint=checkpoint)
+    item = ProblemItem.objects.filter(department=department).order_by("pk").first()
+    problem_update(item=item, user=users["clerk"], status="in_progress", note="进展")
+    reminder = reminder_send(
+        department=department, stage_key="selfeval", year=2022, user=users["reviewer"]
+    )
+    return {
+        "targets.targetform": form,
+        "targets.targettransition": approved_transition(department),
+        "monitoring.checkpoint": checkpoint,
+        "monitoring.checkpointreport": sheet,
+        "monitoring.checkpointtransition": approved_transition(department, monitoring=True),
+        "followup.problemitem": item,
+        "followup.problemupdate": item.updates.order_by("pk").first(),
+        "deadlines.deadline": Deadline.objects.get(year=2022, stage="targets"),
+        "deadlines.reminder": reminder,
+        "deadlines.notification": Notification.objects.filter(user=users["clerk"])
+        .order_by("pk")
+        .first(),
+    }
+
+
+def approved_transition(department, *, monitoring: bool = False):
+    """The first log row of the department's approved 2022 target form or 监控表."""
+    from monitoring.models import CheckpointTransition
+    from targets.models import TargetTransition
+
+    model = CheckpointTransition if monitoring else TargetTransition
+    field = "report" if monitoring else "form"
+    return model.objects.filter(**{f"{field}__department": department}).order_by("pk").first()
 
 
 def build_world(users: dict) -> World:
@@ -162,6 +223,7 @@ def build_world(users: dict) -> World:
     )
     org_unit = department.org_units.first()
     framework = Framework.objects.get(pk=approved.framework_id)
+    year = _year_rows(approved, department, other, users)
     objects = {
         "reports.report": draft,
         "reports.reporttransition": approved.transitions.order_by("pk").first(),
@@ -187,6 +249,7 @@ def build_world(users: dict) -> World:
         "axes.accesslog": log,
         "axes.accessfailurelog": failure,
         "django_tasks_database.dbtaskresult": task,
+        **year,
     }
     for obj in objects.values():
         # Rows copied in bulk have no history yet; one save gives them their first version.
@@ -204,6 +267,9 @@ def build_world(users: dict) -> World:
         "axes.accesslog": ("attacker-a",),
         "axes.accessfailurelog": ("attacker-a",),
         "django_tasks_database.dbtaskresult": ("official_pdf_render_task",),
+        "monitoring.checkpoint": (year["monitoring.checkpoint"].name,),
+        "deadlines.deadline": ("绩效目标申报",),
+        "deadlines.notification": (year["deadlines.notification"].text[:20],),
     }
     matrix_users = {
         "anonymous": None,

@@ -31,6 +31,7 @@ from .text import (
     NARRATIVE_HEADINGS,
     REQUIRED_NARRATIVE,
     carried_text_checks,
+    followup_checks,
     narrative_checks,
     narrative_figure_checks,
 )
@@ -70,6 +71,7 @@ def report_checks(
     year: int | None = None,
     carried: Sequence[str] = (),
     carried_from: int | None = None,
+    followups: Sequence = (),
 ) -> list[Check]:
     """Every check of a report, errors first, each group in the report's order.
 
@@ -86,5 +88,6 @@ def report_checks(
         + narrative_checks(texts, figures)
         + narrative_figure_checks(texts, figures, year=year)
         + carried_text_checks(texts, carried=carried, carried_from=carried_from, year=year)
+        + followup_checks(followups)
     )
     return [c for c in checks if c.severity == ERROR] + [c for c in checks if c.severity == WARNING]

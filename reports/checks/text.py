@@ -249,3 +249,22 @@ def carried_text_checks(
             )
         )
     return checks
+
+
+def followup_checks(followups: Sequence) -> list[Check]:
+    """A warning for each of last year's problems still open after its 整改期限
+    (``narrative.FollowupText``): it is put right, or the report says why not."""
+    checks = []
+    for item in followups:
+        if item.overdue:
+            short = item.text if len(item.text) <= 30 else f"{item.text[:30]}…"
+            checks.append(
+                Check(
+                    "followup_overdue",
+                    WARNING,
+                    f"上年发现的问题“{short}”整改期限（{item.due}）已过，仍为“{item.status}”："
+                    "请在“问题整改”中更新整改情况，或在改进措施中说明原因。",
+                    "narrative-improvements",
+                )
+            )
+    return checks

@@ -38,9 +38,12 @@ class GridRow:
     # 按本报告数据计算：123.10%（2575.66 ÷ 2092.38）, where the report's figures decide the
     # 全年完成值; empty where it is typed.
     computed: str = ""
+    # The approved target where it differs, the monitoring and its offered text
+    # (reports.year.RowYear); None without a year around the report.
+    year: object = None
 
 
-def grid_rows(table_rows, form: forms.Form, checks) -> list[GridRow]:
+def grid_rows(table_rows, form: forms.Form, checks, year=None) -> list[GridRow]:
     by_field: dict[str, list] = {}
     for check in checks:
         by_field.setdefault(check.field, []).append(check)
@@ -64,6 +67,7 @@ def grid_rows(table_rows, form: forms.Form, checks) -> list[GridRow]:
                 group_checks=by_field.get(f"group-{g}", []) if first else [],
                 actual_reason=form[f"r{r}_actual_reason"],
                 computed=computed,
+                year=year.rows.get(r) if year is not None else None,
             )
         )
     return rows

@@ -15,6 +15,7 @@ from .. import comments, editor, workflow
 from ..checks import ERROR
 from ..models import Report
 from ..selectors import report_data
+from ..year import report_year
 from .access import editable_report_for, report_for
 
 STASH_PREFIX = "stashed-post:"
@@ -112,8 +113,9 @@ def _edit_context(request, report: Report, page, bundle: dict) -> dict:
         **_review_context(report, page.key, request.user),
     }
     if page.key == "scores":
+        context["year"] = report_year(report=report)
         context["grid"] = editor.grid_rows(
-            table.selfeval_rows(data.scorecard), bundle["grid"], beside
+            table.selfeval_rows(data.scorecard), bundle["grid"], beside, context["year"]
         )
         context["scorecard"] = data.scorecard
     return context

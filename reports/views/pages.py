@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from deadlines.selectors import home_panels
 from departments.roles import user_roles
 from perfeval import access
 from perfeval.landing import landing
@@ -17,6 +18,7 @@ from ..models import MAX_YEAR, Report
 from ..services import report_create, report_start_next_year
 from ..totals import with_scores
 from ..workflow import TransitionRefused
+from ..year import report_year
 from .access import report_for
 from .edit import check_links
 
@@ -38,6 +40,8 @@ def home(request):
             "latest": own[0] if own else None,
             # A reviewer's or auditor's work starts elsewhere: the page says where.
             "landing": landing(request.user),
+            # What the department has due, which departments are late, unread notices.
+            **home_panels(request.user),
         },
     )
 
@@ -90,6 +94,8 @@ def report_detail(request, pk: int):
         "actions": actions,
         "transition_url": reverse("report_transition", args=[report.pk]),
         "transitions": transitions,
+        # The approved targets it scores against, and where its own values differ.
+        "year": report_year(report=report),
     }
     if context["can_download"]:  # approved: its official PDF renders in the background
         context["pdf_ready"] = archive.official_pdf_ready(report=report)

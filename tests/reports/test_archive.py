@@ -355,8 +355,8 @@ def test_each_role_lists_only_what_it_may_see(two_approved, client_for):
 
 
 # Session, user, roles; the filters' years, departments and grades; the page's rows and, when
-# there is more than one page, their count.
-QUERIES = 8
+# there is more than one page, their count; the navigation's unread notifications.
+QUERIES = 9
 
 
 def test_the_list_costs_the_same_queries_at_any_size(

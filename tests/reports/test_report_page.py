@@ -108,13 +108,14 @@ def test_access_and_buttons_are_worked_out_for_each_reader(approved, client_for)
     assert client_for(None).get(f"/reports/{approved.pk}/").status_code == 302
 
 
-def test_the_approved_report_page_costs_seven_queries(
+def test_the_approved_report_page_costs_eleven_queries(
     approved, client_for, django_assert_num_queries
 ):
     auditor = client_for("auditor")
     page(auditor, approved)  # renders the document and renews the session
 
     # Session, user, report, roles, history, whether the official PDF is ready, the review
-    # comments (kept with the history).
-    with django_assert_num_queries(7):
+    # comments (kept with the history); the year around it (the approved targets, the
+    # monitoring, the rows it compares with them); the navigation's unread notifications.
+    with django_assert_num_queries(11):
         page(auditor, approved)

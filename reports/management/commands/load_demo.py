@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from departments.models import Role
 from reports.demo.load import demo_load
+from reports.demo.year import year_demo_load
 
 ROLE_NAMES = dict(Role.Code.choices)
 
@@ -13,8 +14,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = demo_load()
+        year_demo_load(report=result.report)
         state = "已载入" if result.changed else "已是最新，未作改动"
         self.stdout.write(self.style.SUCCESS(f"演示数据{state}：{result.report}"))
+        self.stdout.write(
+            f"  全年各环节：{result.report.year} 年绩效目标（已批准）、四次运行监控（演示数据）、"
+            "存在问题整改事项、各环节时限"
+        )
         self.stdout.write("演示用户（仅供演示，请勿用于正式环境）：")
         for user in result.users:
             self.stdout.write(
