@@ -15,12 +15,18 @@ from urllib.parse import urlsplit
 from django.contrib.auth import get_user_model
 from selenium.webdriver.support.ui import WebDriverWait
 
+from followup.models import ProblemItem
+from monitoring.models import CheckpointReport
+from monitoring.services import checkpoint_report_create, checkpoints_default
 from reports import comments
 from reports.demo.data import DEMO_USERS
+from reports.demo.year import year_demo_load
 from reports.editor import SECTIONS
 from reports.services import report_start_next_year
 from reports.workflow import transition_apply
 from scoring.models import Indicator
+from targets.models import TargetForm
+from targets.services import target_adjust
 from tests.steps import approve
 
 PASSWORDS = {username: password for username, password, *_ in DEMO_USERS}
@@ -95,6 +101,22 @@ PAGES: tuple[Page, ...] = (
     Page("admin add department", "/admin/departments/department/add/", (ADMIN,)),
     Page("admin users", "/admin/departments/user/", (ADMIN,)),
     Page("admin frameworks", "/admin/scoring/framework/", (ADMIN,)),
+    # The year around the report: targets, monitoring, problems, deadlines, notices.
+    Page("targets", "/targets/", SIGNED_IN),
+    Page("approved targets", "/targets/{targets}/", SIGNED_IN),
+    Page("targets adjusted, draft", "/targets/{adjusted}/", DRAFT_READERS),
+    Page("targets edit", "/targets/{adjusted}/edit/", (CLERK, ADMIN)),
+    Page("monitoring", "/monitoring/", SIGNED_IN),
+    Page("checkpoint overview", "/monitoring/checkpoints/{checkpoint}/", SIGNED_IN),
+    Page("checkpoint sheet", "/monitoring/reports/{sheet}/", SIGNED_IN),
+    Page("checkpoint sheet edit", "/monitoring/reports/{sheet_draft}/edit/", (CLERK, ADMIN)),
+    Page("problems", "/problems/", SIGNED_IN),
+    Page("problem", "/problems/{problem}/", SIGNED_IN),
+    Page("problem issued", "/problems/new/", (REVIEWER, ADMIN)),
+    Page("deadlines", "/deadlines/?year={year}", SIGNED_IN),
+    Page("notifications", "/notifications/", SIGNED_IN),
+    Page("admin target forms", "/admin/targets/targetform/", STAFF),
+    Page("admin checkpoints", "/admin/monitoring/checkpoint/", STAFF),
     # Error pages.
     Page("not found", "/no-such-page/", SIGNED_IN, error=NOT_FOUND),
     Page("refused", "/dashboard/{year}/", (CLERK,), error=REFUSED),
@@ -146,8 +168,29 @@ class Site:
             "approved": approved.pk,
             "year": approved.year,
             "department": approved.department_id,
+            **self._year(approved),
         }
         yield self._at(APPROVED)
+
+    def _year(self, approved) -> dict[str, object]:
+        """The demo's 2022 year (approved targets, monitoring, problems, deadlines), an
+        adjustment of the targets and a 2023 监控表 being written."""
+        year_demo_load(report=approved)
+        targets = TargetForm.objects.get(department=approved.department, year=approved.year)
+        adjusted = target_adjust(form=targets, user=self.users[CLERK], reason="年中调整")
+        checkpoint = checkpoints_default(approved.year + 1)[0]
+        sheet_draft = checkpoint_report_create(
+            department=approved.department, checkpoint=checkpoint
+        )
+        sheet = CheckpointReport.objects.filter(department=approved.department, status=APPROVED)
+        return {
+            "targets": targets.pk,
+            "adjusted": adjusted.pk,
+            "checkpoint": checkpoint.pk,
+            "sheet": sheet.order_by("checkpoint__period_end").last().pk,
+            "sheet_draft": sheet_draft.pk,
+            "problem": ProblemItem.objects.filter(department=approved.department).first().pk,
+        }
 
     def _at(self, stage: str) -> str:
         self.stage = stage
