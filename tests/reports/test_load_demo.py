@@ -17,7 +17,16 @@ from scoring.selectors import report_scorecard
 from tests.conftest import SEED_TEXT
 from tests.writes import rows_update
 
-APP_LABELS = ["departments", "budgets", "scoring", "reports"]
+APP_LABELS = [
+    "departments",
+    "budgets",
+    "scoring",
+    "reports",
+    "targets",
+    "monitoring",
+    "followup",
+    "deadlines",
+]
 
 # The seed's 自评表, typed from the published table: (level-1, weight, level-2, weight,
 # level-3, 年度指标值, 全年完成值, score printed on the row or None).
@@ -85,6 +94,44 @@ def test_load_demo_twice_changes_nothing(db, capsys):
     assert _snapshot() == first
     out = capsys.readouterr().out
     assert "演示数据已是最新，未作改动" in out
+
+
+def test_load_demo_tells_the_whole_2022_year(db, capsys):
+    from deadlines.models import Deadline
+    from followup.models import ProblemItem
+    from monitoring.models import CheckpointReport
+    from targets.models import TargetForm
+
+    call_command("load_demo")
+    report = Report.objects.get(year=2022)
+    targets = TargetForm.objects.get(department=report.department, year=2022)
+    assert (targets.number, targets.status) == (1, "approved")
+    assert targets.budget_fiscal == D("2092.38")
+    satisfaction = targets.rows.get(indicator__name="代表建议办理满意率")
+    assert satisfaction.target_text == "≥80%"
+    assert targets.annual_goal == report.annual_goal
+    sheets = CheckpointReport.objects.filter(department=report.department).order_by(
+        "checkpoint__period_end"
+    )
+    assert [(s.checkpoint.expected_share, s.status) for s in sheets] == [
+        (D("25.00"), "approved"),
+        (D("40.00"), "approved"),
+        (D("60.00"), "approved"),
+        (D("80.00"), "approved"),
+    ]
+    assert all("演示数据" in s.execution_reason for s in sheets)
+    at_risk = [row for s in sheets for row in s.rows.all() if row.at_risk]
+    assert [(row.report.checkpoint.name, row.indicator.name) for row in at_risk] == [
+        ("1—8月", "准确性")
+    ]
+    items = ProblemItem.objects.filter(department=report.department, year=2022)
+    assert items.count() == 3
+    assert set(items.values_list("status", flat=True)) == {"open", "in_progress"}
+    assert set(Deadline.objects.filter(year=2022).values_list("stage", flat=True)) == {
+        "targets",
+        "selfeval",
+    }
+    assert "全年各环节" in capsys.readouterr().out
 
 
 def test_load_demo_restores_an_edited_demo(demo_report):
