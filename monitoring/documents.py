@@ -19,6 +19,7 @@ from perfeval.print import (
     form_pdf,
     indicator_lines,
     pdf_response,
+    status_line,
     workbook_bytes,
     xlsx_response,
 )
@@ -52,12 +53,6 @@ NOTE = (
 def title(report: CheckpointReport) -> str:
     """2022年1—4月部门整体支出绩效运行监控表."""
     return f"{report.checkpoint.year}年{report.checkpoint.name}部门整体支出绩效运行监控表"
-
-
-def status_line(report: CheckpointReport) -> str:
-    if report.status == Report.Status.APPROVED:
-        return ""
-    return f"状态：{report.get_status_display()}（尚未批准，仅供核对）"
 
 
 def filename(report: CheckpointReport, extension: str) -> str:

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from perfeval.fields import LimitedTextField
-from perfeval.limits import COMMENT_MAX_CHARS, ROW_TEXT_MAX_CHARS
-from reports.models import MAX_YEAR, MIN_YEAR, AppendOnly, Report, ReportTransition
+from perfeval.limits import ROW_TEXT_MAX_CHARS
+from reports.models import MAX_YEAR, MIN_YEAR, Report, TransitionLog
 
 from . import warnings
 
@@ -216,7 +216,7 @@ class ProgressRow(models.Model):
         return f"{self.indicator.name}：{self.actual_to_date or '—'}"
 
 
-class CheckpointTransition(AppendOnly):
+class CheckpointTransition(TransitionLog):
     """One step of a 监控表's workflow: who moved it, when, from which state to which."""
 
     report = models.ForeignKey(
@@ -225,17 +225,12 @@ class CheckpointTransition(AppendOnly):
         related_name="transitions",
         verbose_name=_("运行监控表"),
     )
-    action = models.CharField(_("操作"), max_length=16, choices=ReportTransition.Action.choices)
-    from_status = models.CharField(_("原状态"), max_length=16, choices=Report.Status.choices)
-    to_status = models.CharField(_("新状态"), max_length=16, choices=Report.Status.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="checkpoint_transitions",
         verbose_name=_("操作人"),
     )
-    comment = LimitedTextField(_("意见"), blank=True, limit=COMMENT_MAX_CHARS)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("监控表审核记录")

@@ -17,7 +17,7 @@ from perfeval import access
 from perfeval.converters import YearConverter
 from reports import workflow
 from reports.models import MAX_YEAR, MIN_YEAR
-from reports.workflow import TransitionRefused
+from reports.views.moves import transition_posted
 from targets.selectors import approved_targets
 
 from . import selectors, services
@@ -160,29 +160,8 @@ def checkpoint_report_detail(request, pk: int):
 @require_POST
 def checkpoint_report_transition(request, pk: int):
     report = _report_for(request.user, pk)
-    action = request.POST.get("action", "")
-    try:
-        comment = request.POST.get("comment", "")
-        workflow.document_transition(
-            subject=report, user=request.user, action=action, comment=comment
-        )
-    except TransitionRefused as refused:
-        if not workflow.may_take(user=request.user, report=report, action=action):
-            raise PermissionDenied(refused.message) from None
-        messages.error(request, refused.message)
-        for error in refused.errors:
-            messages.error(request, error)
-    else:
-        messages.success(request, _done_message(report, action))
+    transition_posted(request, report)
     return redirect("checkpoint_report_detail", pk=report.pk)
-
-
-def _done_message(report: CheckpointReport, action: str) -> str:
-    if action == "submit":
-        return "已提交，等待审核：审核人作出决定之前，您可以撤回后再修改。"
-    if action == "withdraw":
-        return "已撤回：监控表回到草稿，可以继续修改，改好后再次提交审核。"
-    return workflow.done_message(report=report, action=action)
 
 
 def checkpoint_report_edit(request, pk: int):

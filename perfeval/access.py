@@ -48,6 +48,9 @@ from .policy import (  # noqa: F401 - the actions are the policy's words for its
     _any_role,
     _attribute,
     _has_role,
+    document_q,
+    document_visible,
+    document_writable_q,
 )
 from .year_rules import DepartmentItemRule, DocumentRule, OwnRowsRule
 
@@ -56,34 +59,13 @@ from .year_rules import DepartmentItemRule, DocumentRule, OwnRowsRule
 
 def report_visible(user, report: Report) -> bool:
     """Clerks see their department's reports, reviewers those of the departments they review,
-    auditors every approved report, administrators all."""
-    if not user.is_authenticated:
-        return False
-    held = roles.user_roles(user)
-    if roles.ADMIN in held:
-        return True
-    if roles.CLERK in held and user.department_id == report.department_id:
-        return True
-    if report.department_id in roles.reviewed_department_ids(user):
-        return True
-    return roles.AUDITOR in held and report.status == Report.Status.APPROVED
+    auditors every approved report, administrators all (``policy.document_visible``)."""
+    return document_visible(user, report.department_id, report.status)
 
 
 def report_q(user, prefix: str = "") -> Q:
     """``report_visible`` as a filter on reports reached through ``prefix``."""
-    if not user.is_authenticated:
-        return NOTHING
-    held = roles.user_roles(user)
-    if roles.ADMIN in held:
-        return Q()
-    scope = Q(pk__in=[])
-    if roles.CLERK in held and user.department_id:
-        scope |= Q(**{f"{prefix}department_id": user.department_id})
-    if reviewed := roles.reviewed_department_ids(user):
-        scope |= Q(**{f"{prefix}department_id__in": sorted(reviewed)})
-    if roles.AUDITOR in held:
-        scope |= Q(**{f"{prefix}status": Report.Status.APPROVED})
-    return scope
+    return document_q(user, prefix)
 
 
 def report_writable(user, report: Report) -> bool:
@@ -96,13 +78,7 @@ def report_writable(user, report: Report) -> bool:
 
 def report_writable_q(user) -> Q:
     """``report_writable`` as a filter on reports."""
-    held = roles.user_roles(user)
-    editable = Q(status__in=Report.EDITABLE_STATUSES)
-    if roles.ADMIN in held:
-        return editable
-    if roles.CLERK in held and user.department_id:
-        return editable & Q(department_id=user.department_id)
-    return NOTHING
+    return document_writable_q(user)
 
 
 # --- Rules ----------------------------------------------------------------------------

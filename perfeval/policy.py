@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from departments import roles
+from reports.models import Report
 
 VIEW, ADD, CHANGE, DELETE, EXPORT, IMPORT = "view", "add", "change", "delete", "export", "import"
 # Actions on a report only (the workflow decides the states they start from).
@@ -62,3 +63,50 @@ class Rule:
     def choices_q(self, user) -> Q:
         """The rows this user may pick for a form's foreign key: those they may see."""
         return self.q(user)
+
+
+# --- A department's reviewed documents: the report, and the year's 绩效目标表 and 监控表 ----
+
+
+def document_visible(user, department_id: int | None, status: str) -> bool:
+    """Clerks see their department's documents, reviewers those of the departments they
+    review, auditors every approved one, administrators all."""
+    if not user.is_authenticated:
+        return False
+    held = roles.user_roles(user)
+    if roles.ADMIN in held:
+        return True
+    if roles.CLERK in held and user.department_id == department_id:
+        return True
+    if department_id in roles.reviewed_department_ids(user):
+        return True
+    return roles.AUDITOR in held and status == Report.Status.APPROVED
+
+
+def document_q(user, prefix: str = "") -> Q:
+    """``document_visible`` as a filter on documents reached through ``prefix``."""
+    if not user.is_authenticated:
+        return NOTHING
+    held = roles.user_roles(user)
+    if roles.ADMIN in held:
+        return Q()
+    scope = Q(pk__in=[])
+    if roles.CLERK in held and user.department_id:
+        scope |= Q(**{f"{prefix}department_id": user.department_id})
+    if reviewed := roles.reviewed_department_ids(user):
+        scope |= Q(**{f"{prefix}department_id__in": sorted(reviewed)})
+    if roles.AUDITOR in held:
+        scope |= Q(**{f"{prefix}status": Report.Status.APPROVED})
+    return scope
+
+
+def document_writable_q(user, prefix: str = "") -> Q:
+    """The documents (reached through ``prefix``) this user may write now: drafts and
+    returned ones of their department for a clerk, all of those for an administrator."""
+    held = roles.user_roles(user)
+    editable = Q(**{f"{prefix}status__in": Report.EDITABLE_STATUSES})
+    if roles.ADMIN in held:
+        return editable
+    if roles.CLERK in held and user.department_id:
+        return editable & Q(**{f"{prefix}department_id": user.department_id})
+    return NOTHING

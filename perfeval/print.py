@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from perfeval.numbers import CENT, num
+from reports.models import Report
 from reports.pdf import MAX_LAYOUT_PASSES, html_layout, print_css, row_pages, rows_to_cut
 from sheets.cells import keep_as_text
 
@@ -282,3 +283,10 @@ def pdf_response(data: bytes, filename: str) -> HttpResponse:
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     disposition = content_disposition_header(True, filename)
     return HttpResponse(data, content_type=XLSX_TYPE, headers={"Content-Disposition": disposition})
+
+
+def status_line(document) -> str:
+    """What a print of a reviewed document not yet approved says of itself."""
+    if document.status == Report.Status.APPROVED:
+        return ""
+    return f"状态：{document.get_status_display()}（尚未批准，仅供核对）"

@@ -27,20 +27,10 @@ from .policy import (
     _any_role,
     _attribute,
     _has_role,
+    document_q,
+    document_visible,
+    document_writable_q,
 )
-
-
-def document_visible(user, department_id, status: str) -> bool:
-    """As a report: the department's clerks, its reviewers, administrators; auditors once
-    approved."""
-    if not user.is_authenticated:
-        return False
-    held = roles.user_roles(user)
-    if roles.ADMIN in held or roles.is_clerk_of(user, department_id):
-        return True
-    if department_id in roles.reviewed_department_ids(user):
-        return True
-    return roles.AUDITOR in held and status == Report.Status.APPROVED
 
 
 class DocumentRule(Rule):
@@ -90,28 +80,10 @@ class DocumentRule(Rule):
         return False
 
     def q(self, user):
-        if not user.is_authenticated:
-            return NOTHING
-        held = roles.user_roles(user)
-        if roles.ADMIN in held:
-            return Q()
-        scope = Q(pk__in=[])
-        if roles.CLERK in held and user.department_id:
-            scope |= Q(**{f"{self.prefix}department_id": user.department_id})
-        if reviewed := roles.reviewed_department_ids(user):
-            scope |= Q(**{f"{self.prefix}department_id__in": sorted(reviewed)})
-        if roles.AUDITOR in held:
-            scope |= Q(**{f"{self.prefix}status": Report.Status.APPROVED})
-        return scope
+        return document_q(user, self.prefix)
 
     def choices_q(self, user):
-        held = roles.user_roles(user)
-        editable = Q(**{f"{self.prefix}status__in": Report.EDITABLE_STATUSES})
-        if roles.ADMIN in held:
-            return editable
-        if roles.CLERK in held and user.department_id:
-            return editable & Q(**{f"{self.prefix}department_id": user.department_id})
-        return NOTHING
+        return document_writable_q(user, self.prefix)
 
 
 class DepartmentItemRule(Rule):

@@ -303,8 +303,10 @@ class AppendOnly(models.Model):
         raise record_refusal(type(self))
 
 
-class ReportTransition(AppendOnly):
-    """One step of a report's workflow: who moved it, when, from which state to which."""
+class TransitionLog(AppendOnly):
+    """One step of a document's workflow (``reports.workflow``): what was done, from which
+    state to which, with what comment, when. A concrete log adds its document's foreign key
+    (``related_name="transitions"``) and who made the move."""
 
     class Action(models.TextChoices):
         SUBMIT = "submit", _("提交审核")
@@ -313,20 +315,28 @@ class ReportTransition(AppendOnly):
         REOPEN = "reopen", _("重新打开")
         WITHDRAW = "withdraw", _("撤回")
 
-    report = models.ForeignKey(
-        Report, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("自评报告")
-    )
     action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
     from_status = models.CharField(_("原状态"), max_length=16, choices=Report.Status.choices)
     to_status = models.CharField(_("新状态"), max_length=16, choices=Report.Status.choices)
+    comment = LimitedTextField(_("意见"), blank=True, limit=COMMENT_MAX_CHARS)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta(AppendOnly.Meta):
+        abstract = True
+
+
+class ReportTransition(TransitionLog):
+    """One step of a report's workflow: who moved it, when, from which state to which."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("自评报告")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="report_transitions",
         verbose_name=_("操作人"),
     )
-    comment = LimitedTextField(_("意见"), blank=True, limit=COMMENT_MAX_CHARS)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("审核记录")

@@ -261,11 +261,15 @@ def may_take(*, user, report, action: str) -> bool:
 
 
 def done_message(*, report, action: str) -> str:
-    """What a user is told after taking ``action``: the state the report is now in."""
+    """What a user is told after taking ``action`` on a report (or another registered
+    document): the state it is now in."""
+    noun = flow_for(report).noun
     if action == Action.SUBMIT:
-        return "已提交，等待审核：审核人打开之前，您可以在报告页面撤回后再修改。"
+        if isinstance(report, Report):
+            return "已提交，等待审核：审核人打开之前，您可以在报告页面撤回后再修改。"
+        return "已提交，等待审核：审核人作出决定之前，您可以撤回后再修改。"
     if action == Action.WITHDRAW:
-        return "已撤回：报告回到草稿，可以继续修改，改好后再次提交审核。"
+        return f"已撤回：{noun}回到草稿，可以继续修改，改好后再次提交审核。"
     return f"已{action_label(action)}：当前状态“{report.get_status_display()}”。"
 
 

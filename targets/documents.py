@@ -19,6 +19,7 @@ from perfeval.print import (
     form_pdf,
     indicator_lines,
     pdf_response,
+    status_line,
     workbook_bytes,
     xlsx_response,
 )
@@ -80,13 +81,6 @@ def version_line(form: TargetForm) -> str:
         return ""
     based = f"（依据第 {form.based_on.number} 版调整）" if form.based_on else "（调整）"
     return f"第 {form.number} 版{based}，调整原因：{form.adjustment_reason or '未填写'}"
-
-
-def status_line(form: TargetForm) -> str:
-    """What a copy of a form not yet approved says of itself."""
-    if form.status == Report.Status.APPROVED:
-        return ""
-    return f"状态：{form.get_status_display()}（尚未批准，仅供核对）"
 
 
 def filename(form: TargetForm, extension: str) -> str:

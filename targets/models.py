@@ -10,7 +10,7 @@ from budgets.fields import MoneyField, non_negative
 from budgets.models import NOT_YET_FILLED
 from perfeval.fields import LimitedTextField
 from perfeval.limits import COMMENT_MAX_CHARS, NARRATIVE_MAX_CHARS, ROW_TEXT_MAX_CHARS
-from reports.models import MAX_YEAR, MIN_YEAR, AppendOnly, Report, ReportTransition
+from reports.models import MAX_YEAR, MIN_YEAR, Report, TransitionLog
 from scoring.models import Indicator
 
 # The four budget figures of the form's header, in the printed order.
@@ -176,7 +176,7 @@ class TargetRow(models.Model):
         return f"{self.comparator}{self.value}{self.unit}"
 
 
-class TargetTransition(AppendOnly):
+class TargetTransition(TransitionLog):
     """One step of a target form's workflow: who moved it, when, from which state to which."""
 
     form = models.ForeignKey(
@@ -185,17 +185,12 @@ class TargetTransition(AppendOnly):
         related_name="transitions",
         verbose_name=_("绩效目标表"),
     )
-    action = models.CharField(_("操作"), max_length=16, choices=ReportTransition.Action.choices)
-    from_status = models.CharField(_("原状态"), max_length=16, choices=Report.Status.choices)
-    to_status = models.CharField(_("新状态"), max_length=16, choices=Report.Status.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="target_transitions",
         verbose_name=_("操作人"),
     )
-    comment = LimitedTextField(_("意见"), blank=True, limit=COMMENT_MAX_CHARS)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("绩效目标审核记录")

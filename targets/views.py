@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from perfeval import access
 from reports import workflow
-from reports.workflow import TransitionRefused
+from reports.views.moves import transition_posted
 
 from .checks import form_errors
 from .documents import target_pdf_response, target_xlsx_response
@@ -167,28 +167,8 @@ def target_edit(request, pk: int):
 @require_POST
 def target_transition(request, pk: int):
     form = _form_for(request.user, pk)
-    action = request.POST.get("action", "")
-    try:
-        workflow.document_transition(
-            subject=form, user=request.user, action=action, comment=request.POST.get("comment", "")
-        )
-    except TransitionRefused as refused:
-        if not workflow.may_take(user=request.user, report=form, action=action):
-            raise PermissionDenied(refused.message) from None
-        messages.error(request, refused.message)
-        if refused.errors:
-            messages.error(request, "；".join(refused.errors))
-    else:
-        messages.success(request, _done_message(form, action))
+    transition_posted(request, form)
     return redirect("target_detail", pk=form.pk)
-
-
-def _done_message(form: TargetForm, action: str) -> str:
-    if action == "submit":
-        return "已提交，等待审核：审核人批准或退回之前，您可以撤回后再修改。"
-    if action == "withdraw":
-        return "已撤回：目标表回到草稿，可以继续修改，改好后再次提交审核。"
-    return workflow.done_message(report=form, action=action)
 
 
 @require_POST
