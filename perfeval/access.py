@@ -48,6 +48,7 @@ from .policy import (  # noqa: F401 - the actions are the policy's words for its
     _any_role,
     _attribute,
     _has_role,
+    department_q,
     document_q,
     document_visible,
     document_writable_q,
@@ -237,16 +238,7 @@ class DepartmentRule(Rule):
         return False
 
     def q(self, user):
-        if not user.is_authenticated:
-            return NOTHING
-        if _has_role(user, roles.ADMIN, roles.AUDITOR):
-            return Q()
-        scope = Q(pk__in=[])
-        if roles.CLERK in roles.user_roles(user) and user.department_id:
-            scope |= Q(**{f"{self.prefix}pk": user.department_id})
-        if reviewed := roles.reviewed_department_ids(user):
-            scope |= Q(**{f"{self.prefix}pk__in": sorted(reviewed)})
-        return scope
+        return department_q(user, self.prefix)
 
     def choices_q(self, user):
         # An org unit can only be put into a department whose org units the user keeps.

@@ -110,3 +110,18 @@ def document_writable_q(user, prefix: str = "") -> Q:
     if roles.CLERK in held and user.department_id:
         return editable & Q(**{f"{prefix}department_id": user.department_id})
     return NOTHING
+
+
+def department_q(user, prefix: str = "") -> Q:
+    """Departments (reached through ``prefix``) this user sees: their own for a clerk, those
+    they review for a reviewer, all for auditors and administrators."""
+    if not user.is_authenticated:
+        return NOTHING
+    if _has_role(user, roles.ADMIN, roles.AUDITOR):
+        return Q()
+    scope = Q(pk__in=[])
+    if roles.CLERK in roles.user_roles(user) and user.department_id:
+        scope |= Q(**{f"{prefix}pk": user.department_id})
+    if reviewed := roles.reviewed_department_ids(user):
+        scope |= Q(**{f"{prefix}pk__in": sorted(reviewed)})
+    return scope

@@ -27,6 +27,7 @@ from .policy import (
     _any_role,
     _attribute,
     _has_role,
+    department_q,
     document_q,
     document_visible,
     document_writable_q,
@@ -123,16 +124,7 @@ class DepartmentItemRule(Rule):
         )
 
     def q(self, user):
-        if not user.is_authenticated:
-            return NOTHING
-        if _has_role(user, roles.ADMIN, roles.AUDITOR):
-            return Q()
-        scope = Q(pk__in=[])
-        if roles.CLERK in roles.user_roles(user) and user.department_id:
-            scope |= Q(**{f"{self.prefix}pk": user.department_id})
-        if reviewed := roles.reviewed_department_ids(user):
-            scope |= Q(**{f"{self.prefix}pk__in": sorted(reviewed)})
-        return scope
+        return department_q(user, self.prefix)
 
 
 class OwnRowsRule(Rule):
