@@ -41,9 +41,15 @@ class ReportYear:
 
     @property
     def scored_against(self) -> str:
-        """Which targets the report scores against, in words."""
+        """Which targets the report scores against, in words; where some of its values differ
+        (typed otherwise, or the targets adjusted after it was submitted), that they do."""
         if self.targets is None:
             return "本年度没有批准的绩效目标：年度指标值由本报告填写。"
+        if self.differing:
+            return (
+                f"现行的绩效目标为{self.targets.label}；本报告有 {len(self.differing)} 项"
+                "年度指标值与之不同。"
+            )
         return f"本报告按{self.targets.label}评分。"
 
 

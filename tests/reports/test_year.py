@@ -109,6 +109,9 @@ def test_a_report_already_submitted_keeps_its_values_and_shows_the_difference(
     assert _row(report, SATISFACTION).target == "≥80%"
     year = report_year(report=report)
     assert year.differing == ((SATISFACTION, "≥80%", "≥95%"),)
+    # It does not claim to be scored against a version adjusted after it was submitted.
+    assert year.scored_against.startswith("现行的绩效目标为第 2 版绩效目标（")
+    assert year.scored_against.endswith("本报告有 1 项年度指标值与之不同。")
     page = client_for("auditor").get(f"/reports/{report.pk}/").content.decode()
     assert "与绩效目标不同" in page
     assert "≥95%" in page
