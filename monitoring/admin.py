@@ -15,17 +15,7 @@ class CheckpointAdmin(admin.ModelAdmin):
     ordering = ["-year", "period_end"]
 
 
-ROW_FIELDS = (
-    "indicator",
-    "year_target",
-    "actual_to_date",
-    "expected_year",
-    "likelihood",
-    "at_risk",
-    "reason_category",
-    "reason",
-    "measure",
-)
+ROW_FIELDS = ("indicator", *services.ROW_FIELDS)
 
 
 class ProgressRowInline(admin.TabularInline):

@@ -24,6 +24,7 @@ from perfeval.numbers import CENT, num
 from reports.models import Report
 from reports.pdf import MAX_LAYOUT_PASSES, html_layout, print_css, row_pages, rows_to_cut
 from sheets.cells import keep_as_text
+from sheets.export import page_setup
 
 PDF_TYPE = "application/pdf"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -230,17 +231,14 @@ class FormSheet:
 
     def print_setup(self, *, header_row: int, last_row: int) -> None:
         """A4 landscape, as wide as one page, the column labels on every page."""
-        ws = self.ws
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.5
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
-        ws.print_title_rows = f"{header_row}:{header_row}"
-        ws.print_area = f"A1:{get_column_letter(self.last_column)}{last_row}"
+        page_setup(
+            self.ws,
+            title_row=header_row,
+            last_column=self.last_column,
+            last_row=last_row,
+            landscape=True,
+            vertical_margin=0.6,
+        )
 
     def indicator_rows(
         self, first_row: int, lines: Sequence[IndicatorLine], cells: Callable[[Any], Sequence]

@@ -305,17 +305,31 @@ def _selfeval_sheet(ws: Worksheet, table: SelfEvalTable) -> None:
         _merge(ws, last_row, 1, last_row, LAST_COLUMN)
         _fit_height(ws, last_row, [(note, _width(1, LAST_COLUMN), 1)])
 
+    page_setup(ws, title_row=HEADER_ROW, last_column=LAST_COLUMN, last_row=last_row)
+
+
+def page_setup(
+    ws: Worksheet,
+    *,
+    title_row: int,
+    last_column: int,
+    last_row: int,
+    landscape: bool = False,
+    vertical_margin: float = 0.75,
+) -> None:
+    """A4, as wide as one page and as many pages tall as the rows need, centred, the column
+    labels (``title_row``) on every page: how the official sheets print."""
     setup = ws.page_setup
     setup.paperSize = ws.PAPERSIZE_A4
-    setup.orientation = ws.ORIENTATION_PORTRAIT
+    setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
     setup.fitToWidth = 1
-    setup.fitToHeight = 0  # as many pages tall as the rows need
+    setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.75
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.print_area = f"A1:{get_column_letter(LAST_COLUMN)}{last_row}"
+    ws.page_margins.top = ws.page_margins.bottom = vertical_margin
+    ws.print_title_rows = f"{title_row}:{title_row}"
+    ws.print_area = f"A1:{get_column_letter(last_column)}{last_row}"
 
 
 def _lines_table(
