@@ -184,13 +184,24 @@ def late_for_user(*, user, today: date | None = None) -> list[LateRow]:
     return sorted(rows, key=lambda row: (-row.days_overdue, row.department.code))
 
 
+# A home page or the review queue lists this many late departments, the most overdue first;
+# /deadlines/ lists them all (a province has thousands of departments).
+PANEL_ROWS = 20
+
+
+def late_panel(*, user, today: date | None = None) -> dict:
+    """The most overdue departments for a panel (``late_rows``) and how many are late in all
+    (``late_count``)."""
+    late = late_for_user(user=user, today=today)
+    return {"late_rows": late[:PANEL_ROWS], "late_count": len(late)}
+
+
 def home_panels(user, today: date | None = None) -> dict:
-    """The home page's panels: what the user's department has due (clerks), which
-    departments are late (reviewers, administrators), and the unread notifications."""
+    """The home page's panels: what the user's department has due (clerks), and which
+    departments are late (reviewers, administrators)."""
     day = _today(today)
     department_id = user.department_id if roles.CLERK in roles.user_roles(user) else None
     return {
         "due_rows": department_due(department_id=department_id, today=day) if department_id else [],
-        "late_rows": late_for_user(user=user, today=day),
-        "unread_count": unread_count(user=user),
+        **late_panel(user=user, today=day),
     }

@@ -49,28 +49,3 @@ def carried_problems(
     for item in items:
         item.overdue = item.is_overdue(today)  # type: ignore[attr-defined]
     return items
-
-
-def overdue_items(*, department_ids, today: date | None = None) -> QuerySet[ProblemItem]:
-    """The departments' items still open after their 整改期限, the longest overdue first."""
-    today = today or timezone.localdate()
-    return (
-        ProblemItem.objects.filter(overdue_q(today), department_id__in=list(department_ids))
-        .select_related("department")
-        .order_by("due_date", "pk")
-    )
-
-
-def carried_warnings(carried: list[ProblemItem]) -> list[str]:
-    """A warning for each of last year's items still open after its 整改期限 (from
-    ``carried_problems``), saying what to do, for the report's checks."""
-    warnings = []
-    for item in carried:
-        if getattr(item, "overdue", False):
-            short = item.text if len(item.text) <= 30 else f"{item.text[:30]}…"
-            due = item.due_date.isoformat() if item.due_date else ""
-            warnings.append(
-                f"上年发现的问题“{short}”整改期限 {due} 已过，仍为“{item.get_status_display()}”："
-                "请在“问题整改”中更新整改情况，或在改进措施中说明原因。"
-            )
-    return warnings

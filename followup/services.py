@@ -13,6 +13,7 @@ from departments import roles
 from departments.models import Department
 from perfeval import access
 from perfeval.limits import COMMENT_MAX_CHARS
+from perfeval.text import plain_text
 from reports.models import Report
 
 from .models import ProblemItem, ProblemUpdate
@@ -46,11 +47,6 @@ class _Keep:
 
 # "Leave as it is" for a due date, where None clears it.
 KEEP: Final = _Keep()
-
-
-def _plain(text: str | None) -> str:
-    """Text as stored: browsers send lines ending in CR LF."""
-    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def due_date_default(year: int) -> date:
@@ -130,7 +126,7 @@ def problem_issue(
         roles.is_admin(user) or roles.reviews(user, department.pk)
     ):
         raise ProblemRefused(f"您不是“{department}”的审核人，不能为其登记问题。", forbidden=True)
-    text, measure = _plain(text), _plain(measure)
+    text, measure = plain_text(text), plain_text(measure)
     if not text:
         raise ProblemRefused("请填写存在的问题。", ["请填写存在的问题。"], field="text")
     item = ProblemItem(
@@ -165,7 +161,7 @@ def problem_update(
         locked = ProblemItem.objects.select_for_update().get(pk=item.pk)
         if not access.may(user, access.CHANGE, locked):
             raise ProblemRefused("您不能修改这个问题的整改情况。", forbidden=True)
-        note = _plain(note)
+        note = plain_text(note)
         if status is not None and status not in ProblemItem.Status.values:
             raise ProblemRefused("请选择整改状态：未整改、整改中或已整改。", field="status")
         if status == ProblemItem.Status.DONE and locked.status != status and not note:
@@ -181,7 +177,7 @@ def problem_update(
             )
         wanted: dict[str, object] = {}
         if measure is not None:
-            wanted["measure"] = _plain(measure)
+            wanted["measure"] = plain_text(measure)
         if owner is not None:
             wanted["owner"] = owner.strip()
         if not isinstance(due_date, _Keep):

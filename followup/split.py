@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from perfeval.text import plain_text
+
 CHINESE_DIGITS = "一二三四五六七八九十"
 _HAN = f"[{CHINESE_DIGITS}]{{1,3}}"
 # Where a marker may stand: at the start, after a line break or after punctuation (a number
@@ -74,7 +76,7 @@ def _closed(part: str) -> str:
 def numbered_parts(text: str) -> Numbered | None:
     """The text cut at the outermost family of numbered markers with at least two of them
     (the one whose first marker comes first), or None when it is not numbered."""
-    text = _plain(text)
+    text = plain_text(text)
     runs = [run for pattern in MARKER_FAMILIES if len(run := _numbered_run(pattern, text)) >= 2]
     if not runs:
         return None
@@ -86,10 +88,6 @@ def numbered_parts(text: str) -> Numbered | None:
         if part:
             parts.append(part)
     return Numbered(preamble=text[: run[0].start()].strip(), parts=parts)
-
-
-def _plain(text: str) -> str:
-    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def sentences(text: str) -> list[str]:
@@ -108,7 +106,7 @@ def problems_split(text: str) -> list[str]:
     A preamble before the first numbered marker is kept as an item unless it only introduces
     the list (ends with a colon, "主要存在以下问题：").
     """
-    text = _plain(text)
+    text = plain_text(text)
     if not text:
         return []
     numbered = numbered_parts(text)
@@ -126,7 +124,7 @@ def measures_matched(problems: str, improvements: str, count: int) -> list[str]:
     """The starting 改进措施 of each of ``count`` problems: the matching numbered part of
     ``improvements`` when both texts are numbered into the same number of parts (and the
     problems have no preamble item), else the whole text for each."""
-    whole = _plain(improvements)
+    whole = plain_text(improvements)
     problem_parts = numbered_parts(problems)
     measure_parts = numbered_parts(improvements)
     if (

@@ -243,11 +243,3 @@ def deviation_offer(entries: Iterable[Entry]) -> str:
             text += f"；纠偏措施：{entry.measure.rstrip('。；')}"
         parts.append(f"{text}。")
     return "\n".join(parts)
-
-
-def monitoring_offers(*, department_id: int, year: int) -> dict[int, str]:
-    """Per level-3 indicator (by id), the 偏差及原因分析 the year's monitoring offers; only
-    indicators for which a reason or measure was given."""
-    history = monitoring_history(department_id=department_id, year=year)
-    offers = {indicator_id: deviation_offer(entries) for indicator_id, entries in history.items()}
-    return {indicator_id: text for indicator_id, text in offers.items() if text}

@@ -26,7 +26,7 @@ from django.db.models import AutoField, BigAutoField
 from django.http import Http404
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from deadlines.selectors import late_for_user
+from deadlines.selectors import late_panel
 from reports.review_queue import review_queue
 
 from . import access
@@ -343,7 +343,7 @@ class PerfevalAdminSite(admin.AdminSite):
             **(extra_context or {}),
             "review_queue": review_queue(user=request.user),
             # The departments past a deadline, to remind (催办) from the deadlines page.
-            "late_rows": late_for_user(user=request.user),
+            **late_panel(user=request.user),
         }
         return super().index(request, extra_context)
 

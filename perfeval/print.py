@@ -15,7 +15,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from perfeval.numbers import CENT, num
 from reports.models import Report
 from reports.pdf import MAX_LAYOUT_PASSES, html_layout, print_css, row_pages, rows_to_cut
-from sheets.cells import keep_as_text
+from sheets.cells import text_set
 from sheets.export import page_setup
 
 PDF_TYPE = "application/pdf"
@@ -190,11 +190,10 @@ class FormSheet:
         boxed: bool = True,
     ) -> Cell:
         """Write a cell (merged to ``to`` = (last row, last column)); text always stays text,
-        never a formula (``sheets.cells.keep_as_text``); money as a number to the cent."""
+        never a formula (``sheets.cells.text_set``); money as a number to the cent."""
         cell = self.ws.cell(row=row, column=column)
         if isinstance(value, str):
-            cell.value = ILLEGAL_CHARACTERS_RE.sub("", value.replace("\r\n", "\n"))
-            keep_as_text(cell)
+            text_set(cell, value)
         elif isinstance(value, Decimal):
             cell.value = value.quantize(CENT) if number_format == MONEY_FORMAT else value
         else:

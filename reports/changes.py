@@ -25,6 +25,7 @@ from budgets.selectors import report_budget_figures
 from perfeval.fields import model_field
 from perfeval.numbers import DASH, ZERO, money_text, num
 from perfeval.owned import ReportRow
+from perfeval.text import plain_text
 from scoring.core import Scorecard
 from scoring.models import GroupResult, Indicator, IndicatorResult
 from scoring.selectors import report_scorecard
@@ -466,10 +467,6 @@ def year_comparison(
 _SENTENCE_END = re.compile(r"(?<=[。！？；\n])")
 
 
-def _plain(text) -> str:
-    return "" if text is None else str(text).replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
 def _sentences(text: str) -> list[str]:
     return [part for part in _SENTENCE_END.split(text) if part]
 
@@ -477,7 +474,7 @@ def _sentences(text: str) -> list[str]:
 def text_segments(old, new) -> tuple[Segment, ...]:
     """A readable diff of two texts: sentences matched first, then the characters of the
     sentences that differ; long unchanged stretches shortened to their ends (…)."""
-    old, new = _plain(old), _plain(new)
+    old, new = plain_text(old), plain_text(new)
     raw: list[Segment] = []
     a, b = _sentences(old), _sentences(new)
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from perfeval.fields import LimitedTextField
 from perfeval.limits import COMMENT_MAX_CHARS, NARRATIVE_MAX_CHARS
+from perfeval.text import plain_text
 
 MIN_YEAR = 2000
 
@@ -43,10 +44,7 @@ MAX_YEAR = 2100
 def same_text(stored, posted) -> bool:
     """Whether a posted text is the stored one: browsers send lines ending in CR LF."""
 
-    def plain(value) -> str:
-        return "" if value is None else str(value).replace("\r\n", "\n").replace("\r", "\n")
-
-    return plain(stored).strip() == plain(posted).strip()
+    return plain_text(stored) == plain_text(posted)
 
 
 def narrative_field(verbose_name, help_text=""):

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
 from budgets.calc import ungrouped
 from perfeval.numbers import HUNDRED, num
 
@@ -176,6 +178,13 @@ def formula_unescaped(text):
     if isinstance(text, str) and text.startswith(TEXT_MARK) and formula_like(text[1:]):
         return text[1:]
     return text
+
+
+def text_set(cell, text: str):
+    """Put ``text`` in an openpyxl cell as text: lines end in LF, the control characters
+    openpyxl refuses are dropped, and it stays text (``keep_as_text``)."""
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", text.replace("\r\n", "\n"))
+    return keep_as_text(cell)
 
 
 def keep_as_text(cell):

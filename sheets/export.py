@@ -57,7 +57,7 @@ from reports.models import Report
 from reports.selectors import SelfEvalTable, report_document
 from scoring.core import Row
 
-from .cells import keep_as_text
+from .cells import text_set
 from .grid import COMPUTED_MARK
 
 SELFEVAL_SHEET = "自评表"
@@ -123,10 +123,8 @@ def _put(ws: Worksheet, row: int, column: int, value, **style) -> Cell:
     cell = ws.cell(row=row, column=column)
     if isinstance(value, str):
         # openpyxl refuses control characters and would turn "=…" into a formula, "#N/A" into
-        # an error: the text is cleaned, set, and its type forced back to a string.
-        text = ILLEGAL_CHARACTERS_RE.sub("", value.replace("\r\n", "\n"))
-        cell.value = text
-        keep_as_text(cell)  # Excel keeps it as text even when the cell is edited
+        # an error: the text is cleaned, set, and kept text even when the cell is edited.
+        text_set(cell, value)
     else:
         cell.value = value
     cell.font = style.get("font", BODY_FONT)

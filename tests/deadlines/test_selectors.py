@@ -81,13 +81,25 @@ def test_the_home_panel_follows_the_clock_moved_with_mock(deadlines, people):
         ("2022 年绩效目标申报", "已逾期 10 天"),
         ("2022 年绩效自评", "未到期"),
     ]
-    assert panels["late_rows"] == [] and panels["unread_count"] == 0
+    assert panels["late_rows"] == [] and panels["late_count"] == 0
 
 
 def test_the_reviewer_s_home_panel_lists_the_late_departments(deadlines, people):
     panels = home_panels(people["reviewer"], today=date(2022, 3, 10))
     assert panels["due_rows"] == []
     assert [row.department.name for row in panels["late_rows"]] == ["浏阳市人大常委会机关"]
+
+
+def test_a_panel_lists_the_most_overdue_departments_and_counts_them_all(deadlines, people):
+    from deadlines import selectors
+
+    with mock.patch.object(selectors, "PANEL_ROWS", 1):
+        panels = home_panels(people["reviewer"], today=date(2023, 5, 10))
+    # Past both 2022 deadlines: the targets (436 days) come before the self-assessment (10).
+    assert [(row.label, row.days_overdue) for row in panels["late_rows"]] == [
+        ("2022 年绩效目标申报", 436)
+    ]
+    assert panels["late_count"] == 2
 
 
 def test_nothing_is_late_before_the_date(deadlines, people):
