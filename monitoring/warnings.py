@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from perfeval.numbers import CENT, HUNDRED, rate_text
+from budgets.calc import rate_pct
+from perfeval.numbers import rate_text
 
 # 完成目标可能性: only "certain" means no warning (blank: not filled in yet).
 CERTAIN, POSSIBLE, IMPOSSIBLE = "certain", "possible", "impossible"
@@ -75,10 +76,9 @@ class Alert:
 
 
 def execution_rate(executed: Decimal | None, budget: Decimal | None) -> Decimal | None:
-    """执行率 in percent to two places, as it prints; None without both figures or a budget."""
-    if executed is None or budget is None or budget <= 0:
-        return None
-    return (executed / budget * HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
+    """执行率 in percent to two places, as it prints (``budgets.calc.rate_pct``); None
+    without both figures or a budget."""
+    return rate_pct(executed, budget)
 
 
 def _missing(reason: str, measure: str) -> tuple[str, ...]:

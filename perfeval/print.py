@@ -4,8 +4,6 @@ break, the sheet's cell rules, and the responses that hand the files over."""
 
 from __future__ import annotations
 
-import math
-import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,7 +22,7 @@ from perfeval.numbers import CENT, num
 from reports.models import Report
 from reports.pdf import MAX_LAYOUT_PASSES, html_layout, print_css, row_pages, rows_to_cut
 from sheets.cells import text_set
-from sheets.export import page_setup
+from sheets.export import page_setup, row_height_fit
 
 PDF_TYPE = "application/pdf"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -154,13 +152,6 @@ ALIGN = {
 ALERT_FILL = PatternFill("solid", fgColor="FFF2CC")
 MONEY_FORMAT = "0.00"
 RATE_FORMAT = "0.00%"
-LINE_HEIGHT = 14  # points per line of 10-point text
-MIN_ROW_HEIGHT = 20
-
-
-def text_width(text: str) -> int:
-    """Width in column units: a Chinese character takes two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 class FormSheet:
@@ -221,12 +212,11 @@ class FormSheet:
 
     def fit(self, row: int, cells: Iterable[tuple[str, int, int]]) -> None:
         """Give ``row`` the height its wrapped text needs: (text, first column, last column)."""
-        lines = 1
-        for text, first, last in cells:
-            usable = max(sum(self.widths[first - 1 : last]) - 1, 1)
-            parts = str(text or "").split("\n")
-            lines = max(lines, sum(max(1, math.ceil(text_width(p) / usable)) for p in parts))
-        self.ws.row_dimensions[row].height = max(MIN_ROW_HEIGHT, lines * LINE_HEIGHT + 4)
+        row_height_fit(
+            self.ws,
+            row,
+            [(text, sum(self.widths[first - 1 : last]), 1) for text, first, last in cells],
+        )
 
     def print_setup(self, *, header_row: int, last_row: int) -> None:
         """A4 landscape, as wide as one page, the column labels on every page."""

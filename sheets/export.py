@@ -149,17 +149,17 @@ def _merge(ws: Worksheet, first_row: int, first_col: int, last_row: int, last_co
         )
 
 
-def _text_width(text: str) -> int:
+def text_width(text: str) -> int:
     """Width in column units: a Chinese character takes two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _lines(text: str, width: float) -> int:
     usable = max(width - 1, 1)
-    return sum(max(1, math.ceil(_text_width(part) / usable)) for part in str(text).split("\n"))
+    return sum(max(1, math.ceil(text_width(part) / usable)) for part in str(text).split("\n"))
 
 
-def _fit_height(ws: Worksheet, row: int, cells: Iterable[tuple[str, float, int]]) -> None:
+def row_height_fit(ws: Worksheet, row: int, cells: Iterable[tuple[str, float, int]]) -> None:
     """Give ``row`` the height its wrapped text needs: (text, merged width, rows spanned)."""
     lines = max((_lines(text, width) / span for text, width, span in cells if text), default=1)
     ws.row_dimensions[row].height = max(MIN_ROW_HEIGHT, math.ceil(lines) * LINE_HEIGHT + 4)
@@ -214,7 +214,7 @@ def _header_block(ws: Worksheet, table: SelfEvalTable) -> None:
     _merge(ws, 10, 3, 10, 5)
     _put(ws, 10, 6, table.annual_goal_result, alignment=LEFT)
     _merge(ws, 10, 6, 10, last)
-    _fit_height(
+    row_height_fit(
         ws,
         10,
         [(table.annual_goal, _width(3, 5), 1), (table.annual_goal_result, _width(6, last), 1)],
@@ -249,7 +249,7 @@ def _indicator_table(ws: Worksheet, table: SelfEvalTable) -> int:
             _put(ws, row, 8, line.deviation, alignment=LEFT)
             _merge(ws, row, 7, row + line.score_span - 1, 7)
             _merge(ws, row, 8, row + line.score_span - 1, 8)
-        _fit_height(
+        row_height_fit(
             ws,
             row,
             [
@@ -301,7 +301,7 @@ def _selfeval_sheet(ws: Worksheet, table: SelfEvalTable) -> None:
         note = f"注：{table.note}"
         _put(ws, last_row, 1, note, alignment=LEFT)
         _merge(ws, last_row, 1, last_row, LAST_COLUMN)
-        _fit_height(ws, last_row, [(note, _width(1, LAST_COLUMN), 1)])
+        row_height_fit(ws, last_row, [(note, _width(1, LAST_COLUMN), 1)])
 
     page_setup(ws, title_row=HEADER_ROW, last_column=LAST_COLUMN, last_row=last_row)
 
