@@ -15,6 +15,7 @@ from reports.models import Report
 from reports.workflow import transition_apply
 from scoring.models import Indicator, IndicatorResult
 from scoring.writers import results_write
+from targets.checks import target_parse
 from targets.models import TargetForm
 from targets.services import target_form_save
 
@@ -28,19 +29,10 @@ ROW_MEASURE = "加强预算执行监控，年中按规定调整预算"
 
 def _rows_from_the_report(report, form, skip: Indicator) -> dict:
     """The report's 年度指标值 as target rows, as a clerk would type them (set-up)."""
-    rows = {}
-    for result in IndicatorResult.objects.filter(report=report).exclude(indicator=skip):
-        text = result.target
-        if text[:1] in "≥≤" and text.endswith("%"):
-            rows[result.indicator_id] = {
-                "value_type": "quantitative",
-                "comparator": text[0],
-                "value": text[1:-1],
-                "unit": "%",
-            }
-        else:
-            rows[result.indicator_id] = {"value_type": "qualitative", "value": text}
-    return rows
+    return {
+        result.indicator_id: vars(target_parse(result.target))
+        for result in IndicatorResult.objects.filter(report=report).exclude(indicator=skip)
+    }
 
 
 def test_a_department_s_year_from_targets_to_next_year_s_report(browser, e2e_demo):
