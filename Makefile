@@ -10,9 +10,10 @@ PORT ?= 8000
 
 # Debian packages: Pango for WeasyPrint, CJK fonts for the PDF (Noto CJK for body and 黑体
 # headings, LXGW WenKai for 楷体 headings at the body's weight, AR PL UKai where it is missing);
-# the tests also read PDFs (poppler-utils) and drive a real browser (chromium, chromium-driver).
+# the tests also read PDFs (poppler-utils), drive a real browser (chromium, chromium-driver) and
+# open the Word export in LibreOffice Writer, converting it to PDF (libreoffice-writer-nogui).
 APT_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-lxgw-wenkai fonts-arphic-ukai
-APT_TEST := $(APT_RUN) poppler-utils chromium chromium-driver
+APT_TEST := $(APT_RUN) poppler-utils chromium chromium-driver libreoffice-writer-nogui
 
 .PHONY: run serve test test-fast lint bench setup apt-run apt-test
 

@@ -10,7 +10,7 @@ import contextlib
 import functools
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -27,6 +27,7 @@ from sheets.export import selfeval_xlsx
 from .guards import REPORT_OWNED
 from .models import ApprovedVersion, Download, OfficialPdf, Report
 from .pdf import render_report_pdf
+from .word import report_docx
 
 CHUNK = 64 * 1024
 
@@ -201,8 +202,15 @@ def official_pdf_ready(*, report: Report) -> bool:
 PREVIEWS = "previews"
 # The code and templates that shape a preview: a new release or an edited template makes
 # new previews.
-PREVIEW_CODE = ("reports", "scoring", "budgets")
-PREVIEW_TEMPLATES = ("reports/pdf/*", "reports/_selfeval*.html")
+PREVIEW_CODE = ("reports", "scoring", "budgets", "projects")
+PREVIEW_TEMPLATES = ("reports/pdf/*", "reports/_selfeval*.html", "projects/pdf/*")
+
+
+def status_watermark(report: Report) -> str:
+    """What a copy of a report not yet approved carries on every page (the preview PDF across
+    its pages, the Word file in its header): its status (草稿, 待审核, 已退回); nothing once
+    it is approved."""
+    return "" if report.status == Report.Status.APPROVED else report.get_status_display()
 
 
 def preview_pdf(*, report: Report) -> bytes:
@@ -221,7 +229,7 @@ def preview_pdf(*, report: Report) -> bytes:
         if default_storage.exists(name):
             with default_storage.open(name, "rb") as f:
                 return f.read()
-        data = render_report_pdf(report=report, watermark=report.get_status_display())
+        data = render_report_pdf(report=report, watermark=status_watermark(report))
     _preview_store(report=report, name=name, data=data)
     return data
 
@@ -370,6 +378,7 @@ class Bundle:
     size: int | None
     pdfs: list[OfficialPdf]
     sheets: list[Report]  # the reports whose 自评表 .xlsx it holds
+    documents: list[Report] = field(default_factory=list)  # the reports whose .docx it holds
 
 
 def _file_chunks(pdf: OfficialPdf) -> Iterator[bytes]:
@@ -382,18 +391,26 @@ def xlsx_filename(report: Report) -> str:
     return f"{report.department.name}{report.year}年部门整体支出绩效自评表.xlsx"
 
 
-def zip_bundle(versions: Iterable[ApprovedVersion], *, with_xlsx: bool = False) -> Bundle:
+def docx_filename(report: Report, *, suffix: str = "") -> str:
+    """The Word file's name: the PDF's, ending in .docx."""
+    return f"{report_filename(report, suffix=suffix).removesuffix('.pdf')}.docx"
+
+
+def zip_bundle(
+    versions: Iterable[ApprovedVersion], *, with_xlsx: bool = False, with_docx: bool = False
+) -> Bundle:
     """One ZIP of the stored PDFs, each read from storage only as the stream reaches it;
-    ``with_xlsx``: each report's 自评表 .xlsx beside its PDF.
+    ``with_xlsx``: each report's 自评表 .xlsx beside its PDF; ``with_docx``: its Word file.
 
     Files are stored, not compressed again (they already are). Without sheets the size is
-    known up front and the browser can show the download's progress; a sheet is made only
-    as the stream reaches it (some 0.1 s each), so that a large ZIP starts at once, and its
-    size is then not known. ``SHA256SUMS.txt`` lists every file's hash in the format
+    known up front and the browser can show the download's progress; a sheet or Word file is
+    made only as the stream reaches it (some 0.1 s each), so that a large ZIP starts at once,
+    and its size is then not known. ``SHA256SUMS.txt`` lists every file's hash in the format
     ``sha256sum -c`` reads.
     """
-    stream = ZipStream(sized=not with_xlsx)
-    pdfs, sheets, sums, names = [], [], [], set()
+    made_later = with_xlsx or with_docx
+    stream = ZipStream(sized=not made_later)
+    pdfs, sheets, words, sums, names = [], [], [], [], set()
 
     def unique(name: str, version: ApprovedVersion) -> str:
         # The same department and year twice cannot happen, but stay safe.
@@ -411,23 +428,32 @@ def zip_bundle(versions: Iterable[ApprovedVersion], *, with_xlsx: bool = False) 
         pdfs.append(pdf)
         if with_xlsx:
             sheet = unique(xlsx_filename(version.report), version)
-            stream.add(_sheet_chunks(version.report, sheet, sums), sheet)
+            stream.add(_made_chunks(selfeval_xlsx, version.report, sheet, sums), sheet)
             sheets.append(version.report)
+        if with_docx:
+            document = unique(docx_filename(version.report), version)
+            stream.add(_made_chunks(report_docx, version.report, document, sums), document)
+            words.append(version.report)
 
     def sums_chunks() -> Iterator[bytes]:
         yield "".join(sums).encode()  # when the stream reaches it: after every sheet's hash
 
-    if with_xlsx:
+    if made_later:
         stream.add(sums_chunks(), "SHA256SUMS.txt")
     else:
         stream.add("".join(sums).encode(), "SHA256SUMS.txt")
     return Bundle(
-        chunks=stream, size=len(stream) if stream.sized else None, pdfs=pdfs, sheets=sheets
+        chunks=stream,
+        size=len(stream) if stream.sized else None,
+        pdfs=pdfs,
+        sheets=sheets,
+        documents=words,
     )
 
 
-def _sheet_chunks(report: Report, name: str, sums: list[str]) -> Iterator[bytes]:
-    data = selfeval_xlsx(report=report)
+def _made_chunks(make, report: Report, name: str, sums: list[str]) -> Iterator[bytes]:
+    """The file ``make(report=…)`` writes, made when the stream reaches it; its hash noted."""
+    data = make(report=report)
     sums.append(f"{sha256_hex(data)}  {name}\n")
     yield data
 
@@ -448,6 +474,10 @@ def zip_downloads_record(*, user, bundle: Bundle) -> None:
             *(
                 Download(user=user, report=report, kind=Download.Kind.XLSX)
                 for report in bundle.sheets
+            ),
+            *(
+                Download(user=user, report=report, kind=Download.Kind.DOCX)
+                for report in bundle.documents
             ),
         ]
     )

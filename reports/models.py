@@ -449,6 +449,7 @@ class Download(AppendOnly):
         PREVIEW = "preview", _("预览 PDF（水印）")
         ZIP = "zip", _("ZIP 打包中的 PDF")
         XLSX = "xlsx", _("Excel")
+        DOCX = "docx", _("Word")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

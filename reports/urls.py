@@ -12,6 +12,7 @@ urlpatterns = [
     path("reports/<id:pk>/pdf/", downloads.report_pdf, name="report_pdf"),
     path("reports/<id:pk>/pdf/status/", downloads.report_pdf_status, name="report_pdf_status"),
     path("reports/<id:pk>/xlsx/", downloads.report_xlsx, name="report_xlsx"),
+    path("reports/<id:pk>/docx/", downloads.report_docx, name="report_docx"),
     path("reports/<id:pk>/import/", imports.report_import, name="report_import"),
     path("reports/<id:pk>/comments/", comments.comment_add, name="report_comment_add"),
     path(

@@ -1,4 +1,5 @@
-"""PDFs (official and previews), the approved-reports list, its ZIP, and the Excel sheet."""
+"""PDFs (official and previews), the approved-reports list, its ZIP, the Excel sheet and the
+report as Word."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -23,9 +24,9 @@ from perfeval import access
 from perfeval.converters import IdConverter
 from sheets.export import selfeval_xlsx
 
-from .. import archive, tasks
+from .. import archive, tasks, word
 from ..forms import ArchiveFilterForm
-from ..models import Download
+from ..models import Download, Report
 from .access import report_and_version_for, report_for
 
 ARCHIVE_PAGE_SIZE = 50
@@ -149,12 +150,18 @@ def archive_zip(request):
         # A report was reopened while it rendered (or approved again): decide afresh.
         return archive_zip(request)
     with_xlsx = request.POST.get("xlsx") == "1"
-    bundle = archive.zip_bundle(versions.select_related("pdf"), with_xlsx=with_xlsx)
+    with_docx = request.POST.get("docx") == "1"
+    bundle = archive.zip_bundle(
+        versions.select_related("pdf"), with_xlsx=with_xlsx, with_docx=with_docx
+    )
     archive.zip_downloads_record(user=request.user, bundle=bundle)
     response = StreamingHttpResponse(bundle.chunks, content_type="application/zip")
     if bundle.size is not None:
         response["Content-Length"] = str(bundle.size)
-    name = f"已批准自评报告-{len(bundle.pdfs)}份{'（含自评表）' if with_xlsx else ''}.zip"
+    extras = "、".join(
+        name for name, wanted in (("自评表", with_xlsx), ("Word", with_docx)) if wanted
+    )
+    name = f"已批准自评报告-{len(bundle.pdfs)}份{f'（含{extras}）' if extras else ''}.zip"
     disposition = content_disposition_header(True, name)
     assert disposition is not None  # always made for an attachment
     response["Content-Disposition"] = disposition
@@ -212,5 +219,23 @@ def report_xlsx(request, pk: int):
     return HttpResponse(
         data,
         content_type=XLSX_TYPE,
+        headers={"Content-Disposition": content_disposition_header(True, name)},
+    )
+
+
+def report_docx(request, pk: int):
+    """The report as Word, for anyone who may see it: an approved one as it stands, any other
+    with its status (the preview PDF's watermark) at the head of every page."""
+    report = report_for(request.user, pk)
+    approved = report.status == Report.Status.APPROVED
+    if not access.may(request.user, access.DOWNLOAD if approved else access.PREVIEW, report):
+        raise PermissionDenied("您无权下载该报告。")
+    watermark = archive.status_watermark(report)
+    data = word.report_docx(report=report, watermark=watermark)
+    archive.download_record(user=request.user, report=report, kind=Download.Kind.DOCX)
+    name = archive.docx_filename(report, suffix="" if approved else f"（{watermark}）")
+    return HttpResponse(
+        data,
+        content_type=word.CONTENT_TYPE,
         headers={"Content-Disposition": content_disposition_header(True, name)},
     )
