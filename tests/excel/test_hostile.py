@@ -5,6 +5,7 @@ refused through the import service and through the clerk's upload page, and the 
 unchanged afterwards; the harmless oddities, the seed sheet and formulas still import as before.
 """
 
+import re
 import time
 import zipfile
 from dataclasses import replace
@@ -223,7 +224,11 @@ def _with_formula(*, cached: str | None) -> tuple[bytes, int]:
     if cached is not None:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             xml = archive.read(hostile.SHEET).decode()
-        xml = xml.replace("<f>0+1</f><v />", f"<f>0+1</f><v>{cached}</v>")
+        # openpyxl writes the empty result as <v /> or, from 3.1.5, as <v></v>.
+        xml, found = re.subn(
+            r"<f>0\+1</f><v ?/>|<f>0\+1</f><v></v>", f"<f>0+1</f><v>{cached}</v>", xml
+        )
+        assert found == 1
         data = hostile.rebuilt(data, parts={hostile.SHEET: xml.encode()})
     return data, row
 
