@@ -1,12 +1,14 @@
 """Requests per second under gunicorn with 2 workers, each page against a constant page.
 
-``python -m bench.web`` prints ``rps_hello``, ``rps_report_view``, ``rps_auditor_list`` and
-``rps_pdf_download``, each with its ratio to ``rps_hello``, as JSON. (Not ``bench/http.py``:
-run as a script, that name would hide the standard library's ``http`` package.)
+``python -m bench.web`` prints ``rps_hello``, ``rps_report_view``, ``rps_auditor_list``,
+``rps_pdf_download`` and ``rps_public_report``, each with its ratio to ``rps_hello``, as JSON.
+(Not ``bench/http.py``: run as a script, that name would hide the standard library's ``http``
+package.)
 
 The server runs the production settings as ``make serve`` does, over a throwaway copy of the
-demo database in which the demo is approved and its official PDF stored; the load comes from
-this process (bench/load.py), signed in as the demo auditor through a session cookie.
+demo database in which the demo is approved, its official PDF stored and the report published
+on the public site; the load comes from this process (bench/load.py), signed in as the demo
+auditor through a session cookie, or anonymous for the constant page and the public page.
 """
 
 from __future__ import annotations
@@ -48,6 +50,14 @@ def demo_approve():
     if not OfficialPdf.objects.filter(version__report=report).exists():
         raise RuntimeError("approving the demo stored no PDF")
     return report
+
+
+def demo_publish(report) -> None:
+    """Publish the approved demo on the public site (绩效信息公开) as its reviewer."""
+    from departments.models import User
+    from publishing.services import report_publish
+
+    report_publish(report=report, user=User.objects.get(username="reviewer"))
 
 
 def session_cookie(username: str) -> str:
@@ -127,6 +137,7 @@ def measure(figures: dict, work: Path) -> None:
     from django.db import connections
 
     report = demo_approve()
+    demo_publish(report)
     auditor = session_cookie("auditor")
     connections.close_all()
     pages = {
@@ -136,6 +147,8 @@ def measure(figures: dict, work: Path) -> None:
         "rps_report_view": (f"/reports/{report.pk}/", auditor),
         "rps_auditor_list": ("/approved/", auditor),
         "rps_pdf_download": (f"/reports/{report.pk}/pdf/", auditor),
+        # The published demo's public page, anonymous (publishing.public).
+        "rps_public_report": (f"/public/{report.pk}/", ""),
     }
 
     log = work / "gunicorn.log"

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 
 from departments import roles
+from publishing.rules import PublicationEventRule
 from reports.models import Report
 
 from .policy import (  # noqa: F401 - the actions are the policy's words for its callers
@@ -33,6 +34,7 @@ from .policy import (  # noqa: F401 - the actions are the policy's words for its
     IMPORT,
     NOTHING,
     PREVIEW,
+    PUBLISH,
     REMIND,
     REOPEN,
     REPLY,
@@ -116,6 +118,9 @@ class ReportRule(Rule):
         if action == PREVIEW:
             # Auditors never see a report before approval, so never get a preview.
             return obj.status != Report.Status.APPROVED and report_visible(user, obj)
+        if action == PUBLISH:
+            # On the public site (publishing): approved reports, by their reviewers or admins.
+            return obj.status == Report.Status.APPROVED and _reviews_or_admin(user, obj)
         return False
 
     def q(self, user):
@@ -302,11 +307,14 @@ RULES: dict[str, Rule] = {
     "budgets.project": ReportPartRule(),
     "scoring.indicatorresult": ReportPartRule(),
     "scoring.groupresult": ReportPartRule(),
+    "projects.projectassessment": ReportPartRule(),
+    "projects.projectindicator": ReportPartRule(),
     "departments.department": DepartmentRule(),
     "departments.orgunit": DepartmentRule("department", clerk_writes=True),
     "scoring.framework": ReferenceRule(),
     "scoring.indicator": ReferenceRule(through_parent=True),
     "scoring.gradeband": ReferenceRule(through_parent=True),
+    "projects.projectframework": ReferenceRule(),
     "departments.user": AdministratorsRule(VIEW, ADD, CHANGE, DELETE),
     "auth.group": AdministratorsRule(VIEW, ADD, CHANGE, DELETE),
     "departments.role": AdministratorsRule(VIEW),
@@ -327,6 +335,8 @@ RULES: dict[str, Rule] = {
     "deadlines.deadline": ReferenceRule(),
     "deadlines.reminder": DepartmentItemRule(clerk=False, records=True),
     "deadlines.notification": OwnRowsRule(),
+    # Publications on the public site: seen with their report, added by the service only.
+    "publishing.publicationevent": PublicationEventRule(),
 }
 DENY = Rule()
 

@@ -57,6 +57,8 @@ PROJECT_APPS = (
     "monitoring",
     "followup",
     "deadlines",
+    "projects",
+    "publishing",
 )
 
 

@@ -28,11 +28,14 @@ ReportRow = Any
 
 
 def writer_for(model) -> OwnedRows | None:
-    """The writer of a model's rows (``budgets.writers``, ``scoring.writers``), if it has one."""
+    """The writer of a model's rows (``budgets.writers``, ``scoring.writers``,
+    ``projects.writers``), if it has one."""
     from budgets.writers import LINES  # the writers import this module
+    from projects.writers import ASSESSMENTS
     from scoring.writers import RESULTS
 
-    return next((writer for writer in (LINES, RESULTS) if writer.owns(model)), None)
+    writers = (LINES, RESULTS, ASSESSMENTS)
+    return next((writer for writer in writers if writer.owns(model)), None)
 
 
 def report_model(model: type[models.Model]) -> Any:

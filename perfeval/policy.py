@@ -20,6 +20,8 @@ COMMENT, REPLY, RESOLVE = "comment", "reply", "resolve"
 START, REMIND = "start", "remind"
 # On an approved 绩效目标表: start an adjustment (调整), a new version reviewed again.
 ADJUST = "adjust"
+# On an approved report: publish it on the public site (绩效信息公开), or withdraw it.
+PUBLISH = "publish"
 
 ROW_WRITES = (ADD, CHANGE, DELETE)
 NOTHING = Q(pk__in=[])

@@ -27,4 +27,6 @@ urlpatterns = [
     path("", include("monitoring.urls")),
     path("", include("followup.urls")),
     path("", include("deadlines.urls")),
+    path("", include("projects.urls")),
+    path("", include("publishing.urls")),
 ]

@@ -249,7 +249,7 @@ def preview_digest(*, report: Report) -> str:
     for row in (report, report.department, report.framework):
         digest.update(_row_repr(row).encode())
     for model in REPORT_OWNED:
-        rows = model.objects.filter(report_id=report.pk).order_by("pk").values_list()
+        rows = model._default_manager.filter(report_id=report.pk).order_by("pk").values_list()
         digest.update(f"{model._meta.label}{list(rows)!r}".encode())
     for framework_model in (Indicator, GradeBand):
         framework_rows = (

@@ -13,9 +13,11 @@ from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import pre_delete, pre_save
 
 from budgets.models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
+from projects.models import ProjectAssessment, ProjectIndicator
 from scoring.models import GroupResult, IndicatorResult
 
 from .models import Report
@@ -27,7 +29,10 @@ LOCKED_MESSAGE = (
 SUBMITTED_MESSAGE = "该报告已提交审核，不能修改：审核人退回后才能再修改。"
 STATUS_MESSAGE = "报告状态只能通过“提交审核”“批准”“退回”“重新打开”操作改变。"
 
-REPORT_OWNED = (IncomeLine, ExpenditureLine, ThreePublicLine, Project, IndicatorResult, GroupResult)
+REPORT_OWNED: tuple[type[Model], ...] = (
+    *(IncomeLine, ExpenditureLine, ThreePublicLine, Project, IndicatorResult, GroupResult),
+    *(ProjectAssessment, ProjectIndicator),
+)
 
 
 class ReportNotEditable(ValidationError):

@@ -190,6 +190,9 @@ class ProjectText:
     actual: Decimal | None
     rate: Decimal | None
     achievement: str
+    # From the project's 项目支出绩效自评表 (projects), where it has one.
+    score: Decimal | None = None
+    grade: str = ""
 
 
 @dataclass(frozen=True)
@@ -319,11 +322,19 @@ def _project_blocks(texts: Mapping[str, str], projects: tuple[ProjectText, ...])
                         f"{n}. {project.name}：预算 {amount(project.budget)} 万元，执行 "
                         f"{amount(project.actual)} 万元{rate}。",
                         project.achievement,
+                        project_result_sentence(project),
                     ),
                     field="projects",
                 )
             )
     return b
+
+
+def project_result_sentence(project: ProjectText) -> str:
+    """What the project's own 自评表 found, where it has one that is scored."""
+    if project.score is None:
+        return ""
+    return f"项目自评得分 {score_text(project.score)} 分，评价等级为“{project.grade}”（详见附件）。"
 
 
 def _closing_blocks(

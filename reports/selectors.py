@@ -9,6 +9,8 @@ from budgets.models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
 from budgets.selectors import lines_fill, report_budget_figures
 from departments.models import User
 from perfeval.fields import model_field
+from projects.selectors import report_project_tables
+from projects.table import ProjectTable
 from scoring import rules, table
 from scoring.core import Scorecard
 from scoring.models import GroupResult, IndicatorResult
@@ -65,6 +67,8 @@ class ReportData:
     checks: list[Check]
     # Last year's problems and what became of them (followup), printed under 七.
     followups: tuple[narrative.FollowupText, ...] = ()
+    # The projects' 项目支出绩效自评表, in the projects' order (a project may have none yet).
+    project_tables: tuple[ProjectTable, ...] = ()
 
     @property
     def errors(self) -> list[Check]:
@@ -80,6 +84,7 @@ class ReportData:
 
     def blocks(self) -> list[narrative.Block]:
         department = self.report.department
+        tables = {table.name: table for table in self.project_tables}
         return narrative.narrative_blocks(
             year=self.report.year,
             unit=department.display_name,
@@ -90,7 +95,13 @@ class ReportData:
             grade=self.scorecard.grade,
             projects=tuple(
                 narrative.ProjectText(
-                    p.name, p.budget, p.actual, Amounts(p.budget, p.actual).rate_pct, p.achievement
+                    p.name,
+                    p.budget,
+                    p.actual,
+                    Amounts(p.budget, p.actual).rate_pct,
+                    p.achievement,
+                    score=tables[p.name].total_score if p.name in tables else None,
+                    grade=tables[p.name].grade if p.name in tables else "",
                 )
                 for p in self.projects
             ),
@@ -154,6 +165,11 @@ class ReportDocument:
     data: ReportData  # the figures, scores and checks the document was made from
 
     @property
+    def projects(self) -> tuple[ProjectTable, ...]:
+        """The projects' 自评表, printed as attachments after the 自评表."""
+        return self.data.project_tables
+
+    @property
     def report(self) -> Report:
         return self.data.report
 
@@ -214,22 +230,27 @@ def report_data(*, report: Report) -> ReportData:
     )
     texts = {field: getattr(report, field) for field in NARRATIVE_FIELDS}
     followups = followup_texts(report=report)
+    tables, table_checks = report_project_tables(report=report, projects=projects)
     return ReportData(
         report=report,
         figures=figures,
         scorecard=scorecard,
         projects=projects,
         followups=followups,
-        checks=checks.report_checks(
-            figures=figures,
-            scorecard=scorecard,
-            texts=texts,
-            projects=project_total,
-            year=report.year,
-            carried=report.carried_fields,
-            carried_from=report.carried_from,
-            followups=followups,
-        ),
+        project_tables=tables,
+        checks=[
+            *checks.report_checks(
+                figures=figures,
+                scorecard=scorecard,
+                texts=texts,
+                projects=project_total,
+                year=report.year,
+                carried=report.carried_fields,
+                carried_from=report.carried_from,
+                followups=followups,
+            ),
+            *table_checks,
+        ],
     )
 
 

@@ -24,6 +24,8 @@ from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from projects.word import project_tables_docx
+
 from .models import Report
 from .narrative import H1, H2, H3
 from .pdf import PrintRow, print_rows
@@ -104,12 +106,9 @@ def report_docx(*, report: Report, watermark: str = "") -> bytes:
 
 
 def _attachments(doc: Document, rd: ReportDocument) -> None:
-    """The place for more attachments after the 自评表; none yet.
-
-    Each project's own 项目支出绩效自评表 (issue 19, ``projects/``) goes here: append a page
-    break, its heading (in the 自评表's style, ``_attachment_heading``) and its table, in the
-    order the PDF prints them.
-    """
+    """The attachments after the 自评表: each project's own 项目支出绩效自评表 (附件2 …), in
+    the order the PDF prints them."""
+    project_tables_docx(doc, rd.projects)
 
 
 # Styles
@@ -318,11 +317,12 @@ def _body(doc: Document, rd: ReportDocument) -> None:
 # The 自评表, the report's attachment
 
 
-def _attachment_heading(doc: Document, title: str) -> None:
-    """ "附件" in 黑体 at the top of a new page, the title centred (a level-1 heading)."""
+def _attachment_heading(doc: Document, title: str, label_text: str = "附件") -> None:
+    """ "附件" (or "附件2" …) in 黑体 at the top of a new page, the title centred (a level-1
+    heading)."""
     label = doc.add_paragraph()
     label.paragraph_format.page_break_before = True
-    _run(label, "附件", HEITI)
+    _run(label, label_text, HEITI)
     heading = doc.add_paragraph(style="Heading 1")
     fmt = heading.paragraph_format
     fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -334,7 +334,9 @@ def _attachment_heading(doc: Document, title: str) -> None:
 
 def _selfeval(doc: Document, rd: ReportDocument) -> None:
     t = rd.table
-    _attachment_heading(doc, f"{t.year} 年部门整体支出绩效自评表")
+    # With projects' tables after it, the 自评表 is the first of several attachments.
+    label = "附件1" if rd.projects else "附件"
+    _attachment_heading(doc, f"{t.year} 年部门整体支出绩效自评表", label)
     unit = doc.add_paragraph()
     unit.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _run(unit, "单位：万元", size=NOTE_SIZE)

@@ -23,6 +23,8 @@ APPS = (
     "monitoring",
     "followup",
     "deadlines",
+    "projects",
+    "publishing",
 )
 
 

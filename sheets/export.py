@@ -383,10 +383,15 @@ def _lines_sheet(ws: Worksheet, report: Report) -> None:
 
 def selfeval_workbook(*, report: Report) -> Workbook:
     """The report's 自评表 in the official layout, and its income and spending lines."""
-    table = report_document(report=report).table
+    doc = report_document(report=report)
+    table = doc.table
     workbook = Workbook()
     _selfeval_sheet(workbook.active, table)
     _lines_sheet(workbook.create_sheet(), report)
+    # Each project's 项目支出绩效自评表 after the 自评表 (projects.sheet imports this module).
+    from projects.sheet import project_sheets_add
+
+    project_sheets_add(workbook, doc.projects, after=0)
     workbook.properties.title = f"{report.department.name} {report.year} 年部门整体支出绩效自评表"
     workbook.properties.creator = "perfeval"
     return workbook

@@ -159,12 +159,27 @@ def _names_year(grid: Grid, header_row: int, year: int) -> bool:
     return printed is not None and printed[0] == year
 
 
+# A project's own table (projects.sheet, or a clerk's) has an indicator header too, but is
+# never the department's 自评表.
+PROJECT_TABLE_TITLE = "项目支出绩效自评表"
+
+
+def _is_project_table(grid: Grid, header_row: int) -> bool:
+    return any(
+        PROJECT_TABLE_TITLE in key for row in range(1, header_row) for _, key in grid.row_keys(row)
+    )
+
+
 def _table_sheet(
     reading: SheetReading, sheets: list[Worksheet], grid_of, year: int | None
 ) -> tuple[Grid, tuple[int, dict[str, int]] | None] | None:
     """The sheet to read when none was named, or None with ``reading.choices`` to ask which."""
     visible = [ws for ws in sheets if _is_visible(ws) and not _is_lines(ws)]
-    tables = [(grid_of(ws), header) for ws in visible if (header := find_header(grid_of(ws)))]
+    tables = [
+        (grid, header)
+        for grid, header in ((grid_of(ws), find_header(grid_of(ws))) for ws in visible)
+        if header and not _is_project_table(grid, header[0])
+    ]
     of_year = []
     if len(tables) > 1 and year is not None:
         of_year = [(grid, header) for grid, header in tables if _names_year(grid, header[0], year)]

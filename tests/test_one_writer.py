@@ -21,15 +21,17 @@ PACKAGES = (
     "reports",
     "dashboard",
     "sheets",
+    "projects",
     "bench",
 )
-WRITERS = {"budgets/writers.py", "scoring/writers.py", "perfeval/owned.py"}
+WRITERS = {"budgets/writers.py", "scoring/writers.py", "projects/writers.py", "perfeval/owned.py"}
 
 MODELS = {"IncomeLine", "ExpenditureLine", "ThreePublicLine", "Project", "IndicatorResult"}
-MODELS |= {"GroupResult"}
+MODELS |= {"GroupResult", "ProjectAssessment", "ProjectIndicator"}
 # Related managers that reach those rows from a report or an indicator.
 RELATED = {"income_lines", "expenditure_lines", "three_public_lines", "projects"}
 RELATED |= {"indicator_results", "group_results", "results"}
+RELATED |= {"project_assessments", "project_indicators", "assessment", "assessments"}
 QUERYSET_WRITES = {"create", "bulk_create", "bulk_update", "update", "delete"}
 QUERYSET_WRITES |= {"get_or_create", "update_or_create", "add", "set", "clear", "remove"}
 ROW_WRITES = {"save", "delete"}

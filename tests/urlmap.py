@@ -101,8 +101,10 @@ class World:
         for prefix, label in YEAR_ROUTES.items():
             if route.name.startswith(prefix):
                 values["pk"] = self.objects[label].pk
-        if route.name in ("report_pdf", "report_pdf_status"):
+        if route.name in ("report_pdf", "report_pdf_status", "public_report", "public_pdf"):
             values["pk"] = self.report_approved.pk
+        if "project" in route.params:
+            values["project"] = self.objects["budgets.project"].pk
         if route.name == "admin:view_on_site":
             values["content_type_id"] = ContentType.objects.get_for_model(
                 type(self.report_draft)
@@ -158,6 +160,31 @@ def _year_rows(approved, department, other, users: dict) -> dict[str, object]:
         "deadlines.notification": Notification.objects.filter(user=users["clerk"])
         .order_by("pk")
         .first(),
+    }
+
+
+def _publishing_and_project_rows(approved, project, users: dict) -> dict[str, object]:
+    """The approved report published on the public site, and the draft's project with its
+    项目支出绩效自评表 and one indicator row."""
+    from decimal import Decimal as D
+
+    from projects.models import ProjectAssessment
+    from projects.services import project_framework_default
+    from projects.writers import assessment_sync
+    from publishing.services import report_publish
+
+    event = report_publish(report=approved, user=users["reviewer"])
+    layout = project_framework_default()
+    row = {"level1": "产出指标", "level2": "数量指标", "name": "服务代表人次", "points": D("50")}
+    assessment_sync(
+        project=project, framework=layout, values={"goal": "服务代表"}, indicators=[row]
+    )
+    assessment = ProjectAssessment.objects.get(project=project)
+    return {
+        "publishing.publicationevent": event,
+        "projects.projectframework": layout,
+        "projects.projectassessment": assessment,
+        "projects.projectindicator": assessment.indicators.get(),
     }
 
 
@@ -224,6 +251,9 @@ def build_world(users: dict) -> World:
     org_unit = department.org_units.first()
     framework = Framework.objects.get(pk=approved.framework_id)
     year = _year_rows(approved, department, other, users)
+    project = Project.objects.create(
+        report=draft, name="代表履职服务", budget=D("10.00"), actual=D("9.50")
+    )
     objects = {
         "reports.report": draft,
         "reports.reporttransition": approved.transitions.order_by("pk").first(),
@@ -234,9 +264,8 @@ def build_world(users: dict) -> World:
         "budgets.incomeline": IncomeLine.objects.filter(report=draft).first(),
         "budgets.expenditureline": ExpenditureLine.objects.filter(report=draft).first(),
         "budgets.threepublicline": ThreePublicLine.objects.filter(report=draft).first(),
-        "budgets.project": Project.objects.create(
-            report=draft, name="代表履职服务", budget=D("10.00"), actual=D("9.50")
-        ),
+        "budgets.project": project,
+        **_publishing_and_project_rows(approved, project, users),
         "scoring.indicatorresult": IndicatorResult.objects.filter(report=draft).first(),
         "scoring.groupresult": GroupResult.objects.filter(report=approved).first(),
         "departments.department": department,
@@ -263,6 +292,7 @@ def build_world(users: dict) -> World:
         "auth.group": (Group.objects.get(pk=objects["auth.group"].pk).name,),
         "scoring.framework": (framework.name,),
         "scoring.indicator": (objects["scoring.indicator"].name,),
+        "projects.projectframework": (objects["projects.projectframework"].name,),
         "axes.accessattempt": ("attacker-a",),
         "axes.accesslog": ("attacker-a",),
         "axes.accessfailurelog": ("attacker-a",),

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "monitoring",
     "followup",
     "deadlines",
+    "projects",
+    "publishing",
 ]
 
 MIDDLEWARE = [

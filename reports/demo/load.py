@@ -33,8 +33,9 @@ class DemoLoadResult:
     changed: bool
 
 
-def _demo_lines() -> list[tuple[type, list[dict]]]:
-    """The reference report's lines, table by table, as field values."""
+def _demo_lines(projects: list[dict] | None = None) -> list[tuple[type, list[dict]]]:
+    """The reference report's lines, table by table, as field values; ``projects`` for the
+    seed's (none) where given."""
     income = [
         {"source": source, "actual": actual, "description": description, "order": order}
         for order, (source, actual, description) in enumerate(demo_data.INCOME_LINES, 1)
@@ -57,14 +58,16 @@ def _demo_lines() -> list[tuple[type, list[dict]]]:
         (IncomeLine, income),
         (ExpenditureLine, expenditure),
         (ThreePublicLine, three_public),
-        (Project, demo_data.PROJECTS),
+        (Project, demo_data.PROJECTS if projects is None else projects),
     ]
 
 
 @transaction.atomic
 @totals_deferred()
-def demo_load() -> DemoLoadResult:
-    """Load the reference report (浏阳市人大常委会 2022) completely.
+def demo_load(*, projects: list[dict] | None = None) -> DemoLoadResult:
+    """Load the reference report (浏阳市人大常委会 2022) completely; with ``projects``, those
+    project lines instead of the seed's none (``load_demo`` gives the demo's made-up ones,
+    ``projects.demo``).
 
     Running it twice changes nothing; running it after edits restores the published report.
     """
@@ -97,7 +100,7 @@ def demo_load() -> DemoLoadResult:
     )
     changes.append(changed)
 
-    changes += [_replace_lines(report, model, rows) for model, rows in _demo_lines()]
+    changes += [_replace_lines(report, model, rows) for model, rows in _demo_lines(projects)]
     changes.append(_results_sync(report))
     users = _demo_users_sync(department)
     return DemoLoadResult(report=report, users=users, changed=any(changes))

@@ -16,6 +16,7 @@ from .pages import (
     ThreePublicSection,
     narrative_form_class,
 )
+from .project_tables import ProjectPart, ProjectTablesSection
 from .save import SaveOutcome, SaveRefused, StaleSave, page_post, section_save
 from .scores import GridRow, ScoresSection, grid_rows
 from .sections import (
@@ -38,6 +39,8 @@ __all__ = [
     "GridRow",
     "MoneySection",
     "Part",
+    "ProjectPart",
+    "ProjectTablesSection",
     "ProjectsSection",
     "SaveOutcome",
     "SaveRefused",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..checks import ERROR, Check
 from ..models import NARRATIVE_FIELDS
 from .pages import EditorPage, MoneySection, ProjectsSection, ThreePublicSection
+from .project_tables import CHECK_PREFIX, ProjectTablesSection
 from .scores import ScoresSection
 
 SECTIONS: tuple[EditorPage, ...] = (
@@ -15,6 +16,7 @@ SECTIONS: tuple[EditorPage, ...] = (
     MoneySection(),
     ThreePublicSection(),
     ProjectsSection(),
+    ProjectTablesSection(),
     EditorPage("assets", "资产管理", ("asset_management",)),
     EditorPage("performance", "绩效情况", ("annual_goal", "annual_goal_result", "performance")),
     EditorPage("problems", "问题与改进", ("problems", "improvements")),
@@ -38,6 +40,8 @@ def check_anchor(field: str) -> tuple[str, str]:
         return field.removeprefix(SECTION_FIELD), ""
     if field.startswith(("row-", "group-")):
         return "scores", field
+    if field.startswith(CHECK_PREFIX):
+        return ProjectTablesSection.key, field
     if field.startswith("narrative-"):
         name = field.removeprefix("narrative-")
         for section in SECTIONS:

@@ -118,6 +118,8 @@ def _edit_context(request, report: Report, page, bundle: dict) -> dict:
             table.selfeval_rows(data.scorecard), bundle["grid"], beside, context["year"]
         )
         context["scorecard"] = data.scorecard
+    if isinstance(page, editor.ProjectTablesSection):
+        context["projects"] = page.parts(bundle=bundle, data=data, checks=beside)
     return context
 
 

@@ -108,7 +108,7 @@ def test_access_and_buttons_are_worked_out_for_each_reader(approved, client_for)
     assert client_for(None).get(f"/reports/{approved.pk}/").status_code == 302
 
 
-def test_the_approved_report_page_costs_eleven_queries(
+def test_the_approved_report_page_costs_twelve_queries(
     approved, client_for, django_assert_num_queries
 ):
     auditor = client_for("auditor")
@@ -116,6 +116,7 @@ def test_the_approved_report_page_costs_eleven_queries(
 
     # Session, user, report, roles, history, whether the official PDF is ready, the review
     # comments (kept with the history); the year around it (the approved targets, the
-    # monitoring, the rows it compares with them); the navigation's unread notifications.
-    with django_assert_num_queries(11):
+    # monitoring, the rows it compares with them); its state on the public site (the latest
+    # publication event); the navigation's unread notifications.
+    with django_assert_num_queries(12):
         page(auditor, approved)

@@ -5,6 +5,7 @@ the report's state, not of a permission; the editor's tabs say what each section
 import pytest
 from django.urls import reverse
 
+from reports.editor import SECTIONS
 from reports.models import Report, ReportTransition, ReviewOpening
 from reports.services import report_create
 from reports.workflow import (
@@ -166,7 +167,7 @@ def test_each_tab_says_what_its_section_lacks(client_for, demo):
     clerk = client_for("clerk")
     html = page(clerk, f"/reports/{demo.report.pk}/edit/overview/")
     # The demo has warnings only: every tab is done.
-    assert html.count('class="section-state section-state-done"') == 8
+    assert html.count('class="section-state section-state-done"') == len(SECTIONS) == 9
     blank = report_create(department=demo.report.department, year=2023)
     html = page(clerk, f"/reports/{blank.pk}/edit/overview/")
     assert (
@@ -174,4 +175,6 @@ def test_each_tab_says_what_its_section_lacks(client_for, demo):
         in (html)
     )
     assert "未填 3</span>" in html
-    assert html.count("section-state-done") == 0
+    # Only the projects' tables are done: the blank report lists no project to assess.
+    assert html.count("section-state-done") == 1
+    assert 'data-section="project-tables">' in html
