@@ -60,7 +60,7 @@ def save_call(line_id: int):
     def call() -> None:
         with transaction.atomic():
             line = ThreePublicLine.objects.get(pk=line_id)
-            line.actual += 1
+            line.actual = (line.actual or 0) + 1  # a new draft's line is not filled yet
             line_save(line)
 
     return call

@@ -23,9 +23,7 @@ formset_save = ASSESSMENTS.formset_save
 INDICATOR_FIELDS: tuple[str, ...] = ("level1", "level2", "name", "target", "actual", "points")
 INDICATOR_FIELDS += ("score", "deviation", "order")
 # What a field left out of a row takes: its model default (no 得分 is None, not "").
-_DEFAULTS = {
-    name: model_field(ProjectIndicator, name).get_default() for name in INDICATOR_FIELDS
-}
+_DEFAULTS = {name: model_field(ProjectIndicator, name).get_default() for name in INDICATOR_FIELDS}
 
 
 def _key(values: Mapping[str, object]) -> tuple:

@@ -158,7 +158,7 @@ class PublicReport:
 
     @property
     def title(self) -> str:
-        return f"{self.version.report.year} 年部门整体支出绩效自评报告"
+        return self.version.report.title
 
 
 def public_report(*, report_id: int) -> PublicReport | None:

@@ -18,6 +18,9 @@ from selenium.webdriver.support.ui import WebDriverWait
 from followup.models import ProblemItem
 from monitoring.models import CheckpointReport
 from monitoring.services import checkpoint_report_create, checkpoints_default
+from projects.demo import projects_demo_load
+from projects.models import ProjectAssessment
+from publishing.services import report_publish
 from reports import comments
 from reports.demo.data import DEMO_USERS
 from reports.demo.year import year_demo_load
@@ -41,6 +44,7 @@ DRAFT_READERS = (CLERK, REVIEWER, ADMIN)
 
 
 NOT_FOUND, REFUSED = "找不到页面", "无权操作"  # the error pages' titles
+PUBLIC_NOT_FOUND = "未找到页面"  # the public site's own 404
 
 
 SUBMITTED, RETURNED, APPROVED = "submitted", "returned", "approved"  # the walk's stages
@@ -76,6 +80,9 @@ PAGES: tuple[Page, ...] = (
     Page("home, a report returned", "/", (CLERK, REVIEWER), RETURNED),
     Page("returned report", "/reports/{report}/", (CLERK, REVIEWER, ADMIN), RETURNED),
     *_editor(RETURNED, "report"),
+    Page(
+        "project import", "/reports/{report}/projects/{project}/import/", (CLERK, ADMIN), RETURNED
+    ),
     Page("admin returned report", "/admin/reports/report/{report}/change/", STAFF, RETURNED),
     # Approved, and next year's draft.
     Page("sign-in", "/accounts/login/", (ANONYMOUS,)),
@@ -117,6 +124,13 @@ PAGES: tuple[Page, ...] = (
     Page("notifications", "/notifications/", SIGNED_IN),
     Page("admin target forms", "/admin/targets/targetform/", STAFF),
     Page("admin checkpoints", "/admin/monitoring/checkpoint/", STAFF),
+    Page("admin project tables", "/admin/projects/projectassessment/", STAFF),
+    Page("admin project table", "/admin/projects/projectassessment/{assessment}/change/", STAFF),
+    Page("admin publications", "/admin/publishing/publicationevent/", STAFF),
+    # The public site, signed out or not: the published demo report.
+    Page("public list", "/public/", ROLES),
+    Page("public report", "/public/{approved}/", ROLES),
+    Page("public not found", "/public/{draft}/", (ANONYMOUS,), error=PUBLIC_NOT_FOUND),
     # Error pages.
     Page("not found", "/no-such-page/", SIGNED_IN, error=NOT_FOUND),
     Page("refused", "/dashboard/{year}/", (CLERK,), error=REFUSED),
@@ -138,7 +152,13 @@ class Site:
         """Take the report to each stage in turn, yielding the stage's name."""
         users, report = self.users, self.report
         row = Indicator.objects.get(framework_id=report.framework_id, name="预算执行规范性")
-        self.values = {"report": report.pk}
+        projects_demo_load(report=report)  # as load_demo gives the demo its projects
+        assessment = ProjectAssessment.objects.filter(report=report).first()
+        self.values = {
+            "report": report.pk,
+            "project": assessment.project_id,
+            "assessment": assessment.pk,
+        }
 
         transition_apply(report=report, user=users[CLERK], action="submit")
         thread = comments.comment_add(
@@ -162,8 +182,10 @@ class Site:
         yield self._at(RETURNED)
 
         approved = approve(report, users)
+        report_publish(report=approved, user=users[REVIEWER])
         draft = report_start_next_year(previous=approved)
         self.values = {
+            **self.values,
             "draft": draft.pk,
             "approved": approved.pk,
             "year": approved.year,
