@@ -34,6 +34,7 @@ from sheets.table import find_header, read_indicator_rows
 
 from . import calc
 from .layout import Group, Layout
+from .table import INDICATOR_LABELS, MONEY_LABELS
 
 IMPORT_REASON = "从 Excel 导入"
 TEN_THOUSAND = Decimal("10000")
@@ -56,10 +57,8 @@ HEAD_LABELS = {
     "implementing_unit": ("实施单位",),
 }
 MONEY_NAMES = ("initial", "budget", "actual", "points", "rate", "score")
-MONEY_TEXTS = ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
-MONEY_COLUMNS = dict(zip(MONEY_NAMES, MONEY_TEXTS, strict=True))
-TABLE_LABELS: tuple[str, ...] = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值")
-TABLE_LABELS += ("偏差原因分析及改进措施",)
+MONEY_COLUMNS = dict(zip(MONEY_NAMES, MONEY_LABELS, strict=True))
+TABLE_LABELS = INDICATOR_LABELS
 # Any label: a cell holding one is never taken for the text next to another.
 ALL_LABELS = {
     label

@@ -10,8 +10,9 @@ prints it (eight columns A–H), with the labels FORMS.md §4 names, so that
   rate as a fraction formatted ``0.00%``; 分值 and 得分 on the 年度资金总额 row only;
 - ``执行率偏低原因`` (A:B) | reason (C:H), where the rate is below the framework's threshold;
 - ``年度总体目标`` (A:B, two rows) | ``预期目标`` (C:E) | ``实际完成情况`` (F:H), texts below;
-- the column labels (``LABELS``), repeated on every printed page; one row per 三级指标, the
-  一级指标 written with its 分值 (``产出指标（50）``, A), it and the 二级指标 (B) merged;
+- the column labels (``table.INDICATOR_LABELS``), repeated on every printed page; one row per
+  三级指标, the 一级指标 written with its 分值 (``产出指标（50）``, A), it and the 二级指标 (B)
+  merged;
 - ``总分`` (A:E) | 分值 (F) | 得分 (G) | ``评价等级：优`` (H);
 - ``评价结论``, ``存在问题``, ``改进措施`` (A:B) | text (C:H); then ``注：…`` and, for demo
   data, the line saying so (A:H).
@@ -42,23 +43,10 @@ from sheets.export import (
     row_height_fit,
 )
 
-from .table import ProjectTable
+from .table import DEMO_LINE, INDICATOR_LABELS, MONEY_LABELS, TEXT_ROWS, ProjectTable
 
-LABELS = (
-    "一级指标",
-    "二级指标",
-    "三级指标",
-    "年度指标值",
-    "实际完成值",
-    "分值",
-    "得分",
-    "偏差原因分析及改进措施",
-)
-MONEY_LABELS = ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
 WIDTHS = (12, 14, 20, 14, 14, 8, 10, 26)
-LAST = len(LABELS)
-DEMO_LINE = "示例数据：本表为演示用虚构数据，与原报告项目支出合计一致。"
-TEXT_ROWS = (("评价结论", "conclusion"), ("存在问题", "problems"), ("改进措施", "measures"))
+LAST = len(INDICATOR_LABELS)
 
 
 def project_sheet_title(number: int) -> str:
@@ -145,9 +133,9 @@ def _head(ws: Worksheet, table: ProjectTable) -> int:
 
 def _indicators(ws: Worksheet, table: ProjectTable, header: int) -> int:
     """The column labels at ``header``, the indicator rows and 总分; returns 总分's row."""
-    for column, label in enumerate(LABELS, start=1):
+    for column, label in enumerate(INDICATOR_LABELS, start=1):
         _put(ws, header, column, label, font=BOLD_FONT)
-    row_height_fit(ws, header, [(label, WIDTHS[n], 1) for n, label in enumerate(LABELS)])
+    row_height_fit(ws, header, [(label, WIDTHS[n], 1) for n, label in enumerate(INDICATOR_LABELS)])
     row = header + 1
     for line in table.rows:
         if line.level1_span:

@@ -15,6 +15,21 @@ from scoring.rules import grade_for
 from . import calc
 from .layout import Layout
 
+# What every format prints (the page, the PDF, Word, Excel; the importer looks for them).
+INDICATOR_LABELS = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+)
+MONEY_LABELS = ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
+TEXT_ROWS = (("评价结论", "conclusion"), ("存在问题", "problems"), ("改进措施", "measures"))
+DEMO_LINE = "示例数据：本表为演示用虚构数据，与原报告项目支出合计一致。"
+
 
 @dataclass(frozen=True)
 class MoneyRow:

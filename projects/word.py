@@ -16,23 +16,10 @@ from docx.table import Table
 
 from reports.templatetags.perfeval import money, pct, points
 
-from .table import ProjectTable
+from .table import DEMO_LINE, INDICATOR_LABELS, MONEY_LABELS, TEXT_ROWS, ProjectTable
 
 # The PDF's columns (print.css, .project-table): 156 mm, the type area.
 WIDTHS = tuple(Mm(w) for w in (17, 20, 24, 20, 20, 10, 14, 31))
-LABELS = (
-    "一级指标",
-    "二级指标",
-    "三级指标",
-    "年度指标值",
-    "实际完成值",
-    "分值",
-    "得分",
-    "偏差原因分析及改进措施",
-)
-MONEY_LABELS = ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
-TEXT_ROWS = (("评价结论", "conclusion"), ("存在问题", "problems"), ("改进措施", "measures"))
-DEMO_LINE = "示例数据：本表为演示用虚构数据，与原报告项目支出合计一致。"
 FIRST_NUMBER = 2  # the department's 自评表 is the report's first attachment
 LEFT, RIGHT = WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT
 LAST = len(WIDTHS) - 1
@@ -122,7 +109,7 @@ def _indicators(table: Table, t: ProjectTable, row: int) -> int:
     """The column labels at ``row``, one row per 三级指标 and 总分; returns 总分's row."""
     from reports.word import _put as put
 
-    for col, label in enumerate(LABELS):
+    for col, label in enumerate(INDICATOR_LABELS):
         put(table, row, col, label, label=True)
     row += 1
     for line in t.rows:

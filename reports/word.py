@@ -25,6 +25,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from projects.word import project_tables_docx
+from scoring.table import COLUMN_LABELS
 
 from .models import Report
 from .narrative import H1, H2, H3
@@ -73,16 +74,6 @@ HEADER_DISTANCE = Mm(15)
 WATERMARK_COLOR = RGBColor(0x99, 0x99, 0x99)
 # The 自评表's columns as the PDF's print stylesheet sets them: 156 mm, the type area.
 COLUMN_WIDTHS = tuple(Mm(w) for w in (17, 9, 22, 32, 18, 18, 11, 29))
-COLUMN_LABELS = (
-    "一级指标",
-    "权重",
-    "二级指标",
-    "三级指标",
-    "年度指标值",
-    "全年完成值",
-    "自评得分",
-    "偏差及原因分析",
-)
 CELL_MARGIN_TWIPS = 34  # 0.6 mm, the PDF's padding
 TABLE_TEXT_STYLE = "自评表文字"
 # The styles the report's H1, H2 and H3 blocks take, with the face and weight of each level

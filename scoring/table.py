@@ -11,6 +11,18 @@ from decimal import Decimal
 from .core import Group, Row, Scorecard, Section
 from .rules import num
 
+# The 分解目标自评 table's column heads, as the PDF, Word and Excel print them.
+COLUMN_LABELS = (
+    "一级指标",
+    "权重",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "全年完成值",
+    "自评得分",
+    "偏差及原因分析",
+)
+
 
 @dataclass(frozen=True)
 class TableRow:

@@ -56,6 +56,7 @@ from perfeval.fields import model_field
 from reports.models import Report
 from reports.selectors import SelfEvalTable, report_document
 from scoring.core import Row
+from scoring.table import COLUMN_LABELS
 
 from .cells import text_set
 from .grid import COMPUTED_MARK
@@ -63,16 +64,6 @@ from .grid import COMPUTED_MARK
 SELFEVAL_SHEET = "自评表"
 LINES_SHEET = "收支明细"
 
-COLUMN_LABELS = (
-    "一级指标",
-    "权重",
-    "二级指标",
-    "三级指标",
-    "年度指标值",
-    "全年完成值",
-    "自评得分",
-    "偏差及原因分析",
-)
 COLUMN_WIDTHS = (10, 6, 18, 24, 14, 14, 8, 24)
 LAST_COLUMN = len(COLUMN_LABELS)
 HEADER_ROW = 12
