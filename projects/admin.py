@@ -29,12 +29,8 @@ class ProjectFrameworkForm(forms.ModelForm):
         framework = self.instance
         # A framework in use keeps its layout (the model refuses it too, when saved): said on
         # the form, not as a failed save.
-        if framework.pk and framework.assessments.exists():
-            if any(name in self.changed_data for name in LOCKED_FIELDS):
-                raise ValidationError(
-                    f"项目自评表格式“{framework}”已被项目使用，不能再修改分值和指标："
-                    "请另建一个新版本。"
-                )
+        if framework.is_locked and any(name in self.changed_data for name in LOCKED_FIELDS):
+            raise ValidationError(framework.locked_message())
         return cleaned
 
 
@@ -54,12 +50,8 @@ class ProjectFrameworkAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         framework = self.get_object(request, object_id)
-        if framework is not None and framework.assessments.exists() and request.method == "GET":
-            messages.info(
-                request,
-                f"项目自评表格式“{framework}”已被项目使用：分值和指标不能再修改，"
-                "如需调整请另建一个新版本。",
-            )
+        if framework is not None and framework.is_locked and request.method == "GET":
+            messages.info(request, framework.locked_message())
         return super().change_view(request, object_id, form_url, extra_context)
 
 
