@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from datetime import date
 from typing import cast
@@ -18,7 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from departments.models import Department
 from departments.roles import is_admin
-from perfeval import access
+from perfeval import access, pagecache
 from perfeval.converters import YearConverter
 from perfeval.numbers import ZERO, money_text
 from reports.checks import EXECUTION_BAND
@@ -138,8 +139,23 @@ def _scope_note(user, filters: DashboardFilters) -> str:
     return " · ".join(p for p in parts if p)
 
 
+DASHBOARD_QUERY = frozenset({"year", "region", "grade", "status", "sort"})
+
+
 def dashboard_page(request, year: int):
+    """The year's dashboard, kept per scope and filter until something moves or a report's
+    figures change (perfeval/pagecache.py)."""
+    generations = (pagecache.generation(pagecache.MOVES), pagecache.generation(pagecache.FIGURES))
     _require_dashboard(request.user)
+    query = pagecache.query_part(request, DASHBOARD_QUERY)
+    render_page = functools.partial(_dashboard_page, request, year)
+    if query is None:
+        return render_page({})
+    parts = ("dashboard", year, access.scope_key(request.user, Report), query)
+    return pagecache.page(request, generations, parts, render_page)
+
+
+def _dashboard_page(request, year: int, extra: dict):
     form = _filter_form(request, year)
     reports = overview.dashboard_reports(user=request.user, filters=form.filters())
     grades = form.grade_names
@@ -206,7 +222,7 @@ def dashboard_page(request, year: int):
             value_format=money_text,
         ),
     }
-    return render(request, "dashboard/dashboard.html", context)
+    return render(request, "dashboard/dashboard.html", context | extra)
 
 
 # --- Excel --------------------------------------------------------------------------------

@@ -160,6 +160,17 @@ def unread_count(*, user) -> int:
     return access.scope(user, Notification).filter(read_at__isnull=True).count()
 
 
+def menu_unread_count(request) -> int:
+    """The menu's count of unread notifications, counted once per request: a kept page's
+    validator (perfeval/pagecache.py) and the menu both show it."""
+    count = getattr(request, "_perfeval_unread", None)
+    if count is None:
+        user = request.user
+        count = unread_count(user=user) if user.is_authenticated else 0
+        request._perfeval_unread = count
+    return count
+
+
 def department_due(*, department_id: int, today: date | None = None) -> list[DueRow]:
     """What the department has still to do around ``today``: overdue first (most overdue
     first), then by date."""

@@ -6,6 +6,8 @@ label. What each role may do to which rows is decided in ``perfeval.access``.
 
 from django.contrib.auth.models import AnonymousUser
 
+from perfeval import pagecache
+
 from .models import Role, User
 
 # Who asks: a signed-in user, or the anonymous user of a request not signed in.
@@ -32,11 +34,29 @@ def user_roles(user: AnyUser) -> set[str]:
         return set()
     cached = getattr(user, "_perfeval_roles", None)
     if cached is None:
-        cached = set(Role.objects.filter(group__user=user).values_list("code", flat=True))
+        cached = set(_group_roles(user.pk))
         if user.is_superuser:
             cached.add(ADMIN)
         user._perfeval_roles = cached
     return cached
+
+
+def _group_roles(user_id: int) -> list[str]:
+    """The codes of the roles the user's groups carry, asked of the database once and then
+    kept in the shared cache until anyone's groups or the roles change (``roles_changed``):
+    every request asks who may do what, and a query each time would cost as much as loading
+    the user."""
+    key = pagecache.key((pagecache.generation(pagecache.ROLES),), "roles", user_id)
+    return pagecache.kept(
+        key,
+        lambda: sorted(Role.objects.filter(group__user=user_id).values_list("code", flat=True)),
+    )
+
+
+def roles_changed(sender, action: str = "", **kwargs) -> None:
+    """A receiver (departments/apps.py): a user's groups changed, or a role's group."""
+    if action in ("", "post_add", "post_remove", "post_clear"):
+        pagecache.bump(pagecache.ROLES)
 
 
 def reviewed_department_ids(user: AnyUser) -> set[int]:

@@ -395,6 +395,15 @@ def dashboard_visible(user) -> bool:
     return _has_role(user, roles.REVIEWER, roles.AUDITOR, roles.ADMIN)
 
 
+def scope_key(user, model: type[Model]) -> str:
+    """What ``scope`` lets ``user`` see of ``model``, as text: users who see the same rows
+    (every auditor, the clerks of one department) have the same key (perfeval/pagecache.py)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return "nothing"
+    rule, _ = rule_for(model)
+    return repr(rule.q(user))
+
+
 def visible_reports(user) -> QuerySet[Report]:
     """The reports ``user`` may open, with their department and framework."""
     return scope(user, Report, Report.objects.select_related("department", "framework"))

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import caches
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.http import HttpResponse, HttpResponseBase
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -28,6 +28,7 @@ from django.views.decorators.http import require_safe
 
 from perfeval.converters import IdConverter
 from reports import archive, tasks
+from reports.sending import stored_file_response
 
 from . import selectors
 from .caching import CACHE, STANDING_SECONDS, page_forget, standing_key
@@ -172,9 +173,8 @@ def public_pdf(request, pk: int):
         request, etag=etag, last_modified=last_modified
     )
     if response is None:
-        response = FileResponse(
-            pdf.file.open("rb"),
-            as_attachment=True,
+        response = stored_file_response(
+            pdf.file,
             filename=archive.report_filename(version.report),
             content_type="application/pdf",
         )

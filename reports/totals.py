@@ -30,6 +30,7 @@ from django.db.models.signals import post_delete, post_save
 
 from budgets.calc import summed
 from budgets.models import ExpenditureLine, ThreePublicLine
+from perfeval import pagecache
 from perfeval.numbers import ZERO
 from scoring.models import GroupResult, IndicatorResult
 from scoring.selectors import grade_expression, scored_totals
@@ -135,6 +136,7 @@ def totals_refresh(report_ids: Iterable[int]) -> None:
         unique_fields=["report"],
         update_fields=FIELDS,
     )
+    pagecache.bump(pagecache.FIGURES)  # the dashboard shows them
 
 
 def totals_stale(report_ids: Iterable[int] | None = None) -> list[int]:

@@ -29,10 +29,13 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def documents_cache_cleared():
-    """No rendered document kept from another test's database (reports/documents.py)."""
+    """No rendered document or page kept from another test's database (reports/documents.py,
+    perfeval/pagecache.py)."""
     from django.core.cache import caches
 
     caches["documents"].clear()
+    caches["pages"].clear()
+    caches["generations"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -87,6 +87,27 @@ def test_renaming_a_role_group_changes_nothing_of_what_its_members_may_do(world,
     assert access.may(clerk, access.CHANGE, world.report)
 
 
+def test_roles_are_kept_between_requests_and_a_change_of_groups_is_seen_at_once(
+    world, django_assert_num_queries
+):
+    def fresh():
+        return User.objects.get(username="auditor")  # a new request's user
+
+    assert roles.user_roles(fresh()) == {roles.AUDITOR}
+    auditor = fresh()
+    with django_assert_num_queries(0):  # kept in the shared cache (departments/roles.py)
+        assert roles.user_roles(auditor) == {roles.AUDITOR}
+
+    # Taken away through the user, given back through the group: both seen at once.
+    fresh().groups.remove(roles.role_group(roles.AUDITOR))
+    assert roles.user_roles(fresh()) == set()
+    assert not access.may(fresh(), access.VIEW, world.report)
+    roles.role_group(roles.AUDITOR).user_set.add(fresh())
+    assert roles.user_roles(fresh()) == {roles.AUDITOR}
+    fresh().groups.clear()
+    assert roles.user_roles(fresh()) == set()
+
+
 def test_an_admin_class_that_decides_access_itself_is_refused_at_registration():
     class LeakyAdmin(admin.ModelAdmin):
         def has_view_permission(self, request, obj=None):

@@ -188,3 +188,40 @@ def test_postgresql_gets_none_of_the_sqlite_options(production_env):
 
     assert database["ENGINE"] == "django.db.backends.postgresql"
     assert database.get("OPTIONS", {}) == {}
+
+
+@pytest.mark.parametrize("prefix", ["protected-media/", "/protected-media", "https://x/"])
+def test_an_accel_redirect_prefix_that_is_not_a_path_is_refused(production_env, prefix):
+    done = manage({**production_env, "PERFEVAL_ACCEL_REDIRECT": prefix}, "check")
+
+    assert done.returncode != 0
+    assert "PERFEVAL_ACCEL_REDIRECT must be a path" in done.stderr
+
+
+def test_the_page_cache_is_shared_files_by_default_or_the_database_or_redis(production_env):
+    files = settings_of(production_env, "CACHES")["CACHES"]
+    assert files["pages"]["BACKEND"].endswith("FileBasedCache")
+    assert files["pages"]["LOCATION"].startswith(production_env["PERFEVAL_VAR_DIR"])
+    assert files["generations"]["LOCATION"] != files["pages"]["LOCATION"]
+    database = settings_of({**production_env, "PERFEVAL_PAGE_CACHE": "database"}, "CACHES")
+    assert database["CACHES"]["pages"]["BACKEND"].endswith("DatabaseCache")
+    redis = settings_of({**production_env, "PERFEVAL_PAGE_CACHE": "redis://cache:6379/1"}, "CACHES")
+    assert redis["CACHES"]["generations"]["LOCATION"] == "redis://cache:6379/1"
+    done = manage({**production_env, "PERFEVAL_PAGE_CACHE": "memcached"}, "check")
+    assert done.returncode != 0 and "PERFEVAL_PAGE_CACHE must be" in done.stderr
+
+
+def test_migrate_makes_the_page_cache_table_when_the_cache_is_in_the_database(production_env):
+    env = {**production_env, "PERFEVAL_PAGE_CACHE": "database"}
+    done = manage(env, "migrate", "--noinput", "--verbosity", "0")
+    assert done.returncode == 0, done.stderr
+
+    code = (
+        "import perfeval.wsgi; from django.core.cache import caches; "
+        "caches['pages'].set('k', 'kept'); print(caches['pages'].get('k'))"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip() == "kept"

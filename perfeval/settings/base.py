@@ -128,9 +128,39 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         **DATABASES["default"].get("OPTIONS", {}),
     }
 
-# Nothing that can go stale is cached. "documents" keeps the rendered documents of approved
-# reports under keys made from their immutable content (reports/documents.py): a cache in each
-# process is never out of date, whatever the number of workers and servers.
+# "documents" keeps the rendered documents of approved reports under keys made from their
+# immutable content (reports/documents.py): a cache in each process is never out of date,
+# whatever the number of workers and servers. "pages" keeps whole pages that only change when
+# something moves through the workflow (perfeval/pagecache.py: an approved report's page per
+# role, the approved list and the dashboard per scope and filter); every process of every
+# server must see the same one, since a transition in one process makes all of them stale:
+# files under var/cache/ by default (one server), PERFEVAL_PAGE_CACHE=database for the
+# database (several servers; `migrate` makes its table) or a redis:// URL
+# (pip install redis).
+_page_cache = os.environ.get("PERFEVAL_PAGE_CACHE", "")
+if _page_cache not in ("", "files", "database") and not _page_cache.startswith(
+    ("redis://", "rediss://")
+):
+    raise ImproperlyConfigured(
+        "PERFEVAL_PAGE_CACHE must be empty or 'files', 'database' or a redis:// URL."
+    )
+
+
+CACHE_DIR = Path(os.environ.get("PERFEVAL_CACHE_DIR", VAR_DIR / "cache"))
+
+
+def _shared_cache(name: str) -> dict:
+    """A cache every process of every server sees, as PERFEVAL_PAGE_CACHE says."""
+    if _page_cache.startswith(("redis://", "rediss://")):
+        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache"}
+        return backend | {"LOCATION": _page_cache, "KEY_PREFIX": name}
+    if _page_cache == "database":
+        backend = {"BACKEND": "django.core.cache.backends.db.DatabaseCache"}
+        return backend | {"LOCATION": "perfeval_page_cache", "KEY_PREFIX": name}
+    backend = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache"}
+    return backend | {"LOCATION": str(CACHE_DIR / name)}
+
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "documents": {
@@ -140,6 +170,11 @@ CACHES = {
         # Some 30 KB each (the demo's): at most ~15 MB a process.
         "OPTIONS": {"MAX_ENTRIES": 500},
     },
+    # An approved page some 60 KB, a list page some 40 KB: at most some 200 MB. A file cache
+    # lists its directory on every write to count its entries: the generations, written on
+    # every move, have a cache of their own, of a few entries.
+    "pages": _shared_cache("pages") | {"TIMEOUT": 24 * 60 * 60, "OPTIONS": {"MAX_ENTRIES": 3000}},
+    "generations": _shared_cache("generations") | {"TIMEOUT": None},
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -194,6 +229,10 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 MEDIA_URL = "media/"
+# Behind nginx or Caddy, an internal location of MEDIA_ROOT through which the proxy sends
+# stored files itself (X-Accel-Redirect, reports/sending.py); empty: the app sends them.
+ACCEL_REDIRECT_PREFIX = ""
+
 # A path; production may name another directory as a string (PERFEVAL_MEDIA_ROOT).
 MEDIA_ROOT: str | Path = VAR_DIR / "media"
 # Production swaps in hashed, compressed static files (and maybe S3 for media): production.py.

@@ -75,6 +75,22 @@ if bucket := os.environ.get("PERFEVAL_S3_BUCKET"):
         },
     }
 
+# Stored files sent by nginx or Caddy from an internal location of MEDIA_ROOT, after the app
+# has allowed and recorded the download (reports/sending.py, docs/deploy.md).
+ACCEL_REDIRECT_PREFIX = os.environ.get("PERFEVAL_ACCEL_REDIRECT", "")
+if ACCEL_REDIRECT_PREFIX and not (
+    ACCEL_REDIRECT_PREFIX.startswith("/") and ACCEL_REDIRECT_PREFIX.endswith("/")
+):
+    raise ImproperlyConfigured(
+        "PERFEVAL_ACCEL_REDIRECT must be a path that starts and ends with /, "
+        "such as /protected-media/."
+    )
+if ACCEL_REDIRECT_PREFIX and os.environ.get("PERFEVAL_S3_BUCKET"):
+    raise ImproperlyConfigured(
+        "PERFEVAL_ACCEL_REDIRECT serves files from a local media directory: "
+        "leave it empty with PERFEVAL_S3_BUCKET."
+    )
+
 # One JSON object a line on stdout (PERFEVAL_LOG_FORMAT=plain for people reading a terminal).
 LOGGING["handlers"]["console"]["formatter"] = os.environ.get("PERFEVAL_LOG_FORMAT", "json")
 

@@ -26,6 +26,16 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
 if "PERFEVAL_TASKS" not in os.environ:
     TASKS = {"default": {"BACKEND": TASK_BACKENDS["inline"]}}  # noqa: F405
 
+# Pages kept in each test process's memory, emptied before every test (tests/conftest.py):
+# the suites that run side by side never share them. Unless PERFEVAL_PAGE_CACHE says otherwise
+# (servers a test starts, which must share theirs).
+if "PERFEVAL_PAGE_CACHE" not in os.environ:
+    for _name in ("pages", "generations"):
+        CACHES[_name] = {  # noqa: F405
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": _name,
+        }
+
 # Static files from the source tree (base's plain storage, no collectstatic), even when a
 # `make serve` has left an older collected copy in STATIC_ROOT.
 WHITENOISE_AUTOREFRESH = True

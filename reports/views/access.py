@@ -1,12 +1,13 @@
 """Which report a request may reach: 404 for reports the user may not see, 403 for edits."""
 
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.http import (
     Http404,
 )
 from django.shortcuts import get_object_or_404
 
-from perfeval import access
+from perfeval import access, pagecache
 
 from .. import archive
 from ..models import ApprovedVersion, Report
@@ -20,17 +21,35 @@ def report_for(user, pk: int) -> Report:
     return report
 
 
-def report_and_version_for(user, pk: int) -> tuple[Report, ApprovedVersion | None]:
+def report_and_version_for(
+    user, pk: int, *, generation: str | None = None
+) -> tuple[Report, ApprovedVersion | None]:
     """The report as ``report_for`` finds it, and its current version if it stands approved.
 
-    An approved report comes with its version (and stored PDF) in a single query.
+    An approved report comes with its version (and stored PDF) in a single query, or from the
+    pages cache, where it is kept until something moves (``generation``, read by the view
+    before anything else; perfeval/pagecache.py): approving, reopening, storing the PDF and
+    renaming the department all move.
     """
-    version = archive.standing_version(report_id=pk)
+    version = _standing_version(pk, generation or pagecache.generation())
     if version is None:
         return report_for(user, pk), None
     if not access.may(user, access.VIEW, version.report):
         raise Http404("没有找到该报告。")
     return version.report, version
+
+
+_NONE = "none"  # kept for a report that does not stand approved (a cache miss is None)
+
+
+def _standing_version(pk: int, generation: str) -> ApprovedVersion | None:
+    cache = caches[pagecache.CACHE]
+    key = pagecache.key((generation,), "standing-version", pk)
+    kept = cache.get(key)
+    if kept is None:
+        kept = archive.standing_version(report_id=pk) or _NONE
+        cache.set(key, kept)
+    return None if kept == _NONE else kept
 
 
 def editable_report_for(user, pk: int) -> Report:

@@ -1,12 +1,13 @@
 """PDFs (official and previews), the approved-reports list, its ZIP, the Excel sheet and the
 report as Word."""
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import (
-    FileResponse,
     Http404,
     HttpResponse,
     HttpResponseBase,
@@ -20,13 +21,14 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import content_disposition_header, http_date
 from django.views.decorators.http import require_POST
 
-from perfeval import access
+from perfeval import access, pagecache
 from perfeval.converters import IdConverter
 from sheets.export import selfeval_xlsx
 
 from .. import archive, tasks, word
 from ..forms import ArchiveFilterForm
 from ..models import Download, Report
+from ..sending import stored_file_response
 from .access import report_and_version_for, report_for
 
 ARCHIVE_PAGE_SIZE = 50
@@ -73,11 +75,8 @@ def _official_pdf(request, report, version):
         request, etag=etag, last_modified=last_modified
     )
     if response is None:
-        response = FileResponse(
-            pdf.file.open("rb"),
-            as_attachment=True,
-            filename=archive.report_filename(report),
-            content_type="application/pdf",
+        response = stored_file_response(
+            pdf.file, filename=archive.report_filename(report), content_type="application/pdf"
         )
         response["X-Content-SHA256"] = pdf.sha256
     if response.status_code != 412:  # a failed If-Match gets nothing
@@ -99,18 +98,30 @@ def _archive_selection(request, data: QueryDict):
     return form, versions
 
 
+ARCHIVE_QUERY = frozenset({"year", "department", "grade", "q", "page"})
+
+
 def archive_list(request):
+    """The approved reports the user may see, kept per scope and filter until something moves
+    (perfeval/pagecache.py)."""
+    generation = pagecache.generation()
+    query = pagecache.query_part(request, ARCHIVE_QUERY)
+    render_page = functools.partial(_archive_page, request)
+    if query is None:
+        return render_page({})
+    parts = ("approved-list", access.scope_key(request.user, Report), query)
+    return pagecache.page(request, (generation,), parts, render_page)
+
+
+def _archive_page(request, extra: dict):
     reports = access.visible_reports(request.user)
     form = ArchiveFilterForm(request.GET or None, reports=reports)
     versions = form.filter(archive.approved_versions_listed(reports))
     page = _page(versions, request.GET.get("page"))
     filters = request.GET.copy()
     filters.pop("page", None)
-    return render(
-        request,
-        "reports/archive.html",
-        {"form": form, "page": page, "filters": filters, "filter_items": _items(filters)},
-    )
+    context = {"form": form, "page": page, "filters": filters, "filter_items": _items(filters)}
+    return render(request, "reports/archive.html", context | extra)
 
 
 def _page(versions: QuerySet, number: str | None) -> Page:
@@ -211,16 +222,30 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def report_xlsx(request, pk: int):
-    """The 自评表 in its official Excel layout, for anyone who may see the report."""
-    report = report_for(request.user, pk)
-    data = selfeval_xlsx(report=report)
-    archive.download_record(user=request.user, report=report, kind=Download.Kind.XLSX)
+    """The 自评表 in its official Excel layout, for anyone who may see the report; an approved
+    one's made once per version and kept (perfeval/pagecache.py), 304 on revalidation."""
+    generation = pagecache.generation()
+    report, version = report_and_version_for(request.user, pk, generation=generation)
     name = archive.xlsx_filename(report)
-    return HttpResponse(
-        data,
-        content_type=XLSX_TYPE,
-        headers={"Content-Disposition": content_disposition_header(True, name)},
+    headers = {"Content-Disposition": content_disposition_header(True, name)}
+    if version is None:  # it may still change: made for the request
+        data = selfeval_xlsx(report=report)
+        archive.download_record(user=request.user, report=report, kind=Download.Kind.XLSX)
+        return HttpResponse(data, content_type=XLSX_TYPE, headers=headers)
+    key = pagecache.key((generation,), "xlsx", version.pk)
+    etag = pagecache.etag(key)
+    last_modified = int(version.created_at.timestamp())
+    response: HttpResponseBase | None = get_conditional_response(
+        request, etag=etag, last_modified=last_modified
     )
+    if response is None:
+        data = pagecache.kept(key, lambda: selfeval_xlsx(report=report_for(request.user, pk)))
+        response = HttpResponse(data, content_type=XLSX_TYPE, headers=headers)
+    if response.status_code != 412:  # a failed If-Match gets nothing
+        archive.download_record(user=request.user, report=report, kind=Download.Kind.XLSX)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    return pagecache.revalidated(response)
 
 
 def report_docx(request, pk: int):

@@ -3,13 +3,16 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from deadlines.selectors import home_panels
 from departments.roles import user_roles
-from perfeval import access
+from perfeval import access, pagecache
 from perfeval.landing import landing
+from perfeval.policy import PUBLISH
 
 from .. import archive, editor, workflow
 from ..documents import report_document_html
@@ -19,7 +22,7 @@ from ..services import report_create, report_start_next_year
 from ..totals import with_scores
 from ..workflow import TransitionRefused
 from ..year import report_year
-from .access import report_for
+from .access import report_and_version_for, report_for
 from .edit import check_links
 
 
@@ -79,9 +82,44 @@ def report_start(request):
 
 
 def report_detail(request, pk: int):
-    report = report_for(request.user, pk)
+    generation = pagecache.generation()  # before anything the page shows is read
+    report, version = report_and_version_for(request.user, pk, generation=generation)
+    if version is not None:
+        return _approved_page(request, report, version, generation)
     # A reviewer has seen the submission here as in the admin: no withdrawing it any more.
     workflow.review_opened(report=report, user=request.user)
+    return render(request, "reports/report_detail.html", _detail_context(request, report))
+
+
+# What makes an approved report's page differ between users (besides the menu).
+PAGE_PERMISSIONS = (access.CHANGE, access.DOWNLOAD, access.PREVIEW, access.SUBMIT, PUBLISH)
+
+
+def _approved_page(request, report, version, generation: str):
+    """An approved report's page, kept (perfeval/pagecache.py): its body per approved version
+    and per what the user may do with it, shared by all such users; the page around it per
+    user."""
+    user = request.user
+    variant = (
+        tuple(access.may(user, action, report) for action in PAGE_PERMISSIONS),
+        tuple(workflow.available_actions(user=user, report=report)),
+    )
+    parts = ("report", version.pk, variant)
+
+    def body() -> str:
+        full = report_for(user, report.pk)  # all of it, as the document needs
+        context = _detail_context(request, full) | {"csrf_token": pagecache.CSRF_PLACEHOLDER}
+        return render_to_string("reports/_report_body.html", context, request=request)
+
+    def page(extra: dict):
+        kept = mark_safe(pagecache.kept(pagecache.key((generation,), *parts), body))  # noqa: S308
+        context = {"report": report, "kept": kept} | extra
+        return render(request, "reports/report_detail.html", context)
+
+    return pagecache.page(request, (generation,), parts, page)
+
+
+def _detail_context(request, report) -> dict:
     transitions = workflow.report_history(report=report)
     actions = workflow.available_actions(user=request.user, report=report)
     document = report_document_html(report=report, transitions=transitions)
@@ -105,7 +143,7 @@ def report_detail(request, pk: int):
         # The confirmation shows the total, the grade and what is still wrong or worth a look.
         # Made for this request: only an approved report's document comes from the cache.
         context |= {"data": document.data, "submit_checks": check_links(report, document.shown)}
-    return render(request, "reports/report_detail.html", context)
+    return context
 
 
 @require_POST

@@ -15,6 +15,8 @@ from dashboard.overview import ReportFigures
 from dashboard.views import dashboard_workbook
 from reports.models import Report
 from reports.selectors import report_scores
+from reports.workflow import transition_apply
+from tests.writes import rows_update
 
 
 def number(html: str, element_id: str) -> str:
@@ -53,7 +55,7 @@ def test_dashboard_costs_the_same_few_queries_at_any_size(
 ):
     province(counties, departments)
     client = client_for("admin")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         page = client.get("/dashboard/2022/?sort=warnings")
     assert number(page.content.decode(), "count-total") == str(counties * departments + 1)
 
@@ -243,3 +245,32 @@ def test_text_starting_with_a_tab_or_return_is_marked_as_text():
     assert cells[1].value == "\t=1+1" and cells[1].data_type == "s"
     assert cells[1].quotePrefix and cells[2].quotePrefix
     assert not cells[3].quotePrefix  # 已批准 is ordinary text
+
+
+@pytest.mark.django_db
+def test_the_dashboard_is_kept_until_a_figure_changes_or_a_report_moves(
+    province, client_for, django_assert_num_queries, users, demo_report
+):
+    province(2, 5)
+    admin = client_for("admin")
+    html = admin.get("/dashboard/2022/?sort=warnings").content.decode()
+    # Kept: session, user and the menu's unread notifications (the roles are kept too).
+    with django_assert_num_queries(3):
+        kept = admin.get("/dashboard/2022/?sort=warnings").content.decode()
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert token.sub("", kept) == token.sub("", html)
+
+    # A clerk saves a figure of a draft: the total changes at once.
+    draft = Report.objects.filter(year=2022).exclude(pk=demo_report.pk).first()
+    lines = ThreePublicLine.objects.filter(report=draft)
+    rows_update(lines, actual=Decimal("0.00"))
+    rows_update(lines.filter(pk=lines.first().pk), actual=Decimal("1000.00"))
+    total = ThreePublicLine.objects.filter(report__year=2022).aggregate(s=Sum("actual"))["s"]
+    html = admin.get("/dashboard/2022/?sort=warnings").content.decode()
+    assert number(html, "three-public-actual") == f"{total:,.2f}"
+
+    # The demo is submitted: the counts move.
+    submitted = int(number(html, "count-submitted"))
+    transition_apply(report=demo_report, user=users["clerk"], action="submit")
+    html = admin.get("/dashboard/2022/?sort=warnings").content.decode()
+    assert number(html, "count-submitted") == str(submitted + 1)

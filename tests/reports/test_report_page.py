@@ -6,6 +6,7 @@ import pytest
 
 from budgets.models import ExpenditureLine
 from departments.models import Department
+from perfeval import pagecache
 from reports import documents
 from reports.models import Report
 from reports.workflow import transition_apply
@@ -95,7 +96,9 @@ def test_a_figure_changed_after_reopening_shows_in_the_computed_actuals_once_app
 def test_a_department_renamed_after_approval_shows_its_new_name(approved, client_for):
     auditor = client_for("auditor")
     page(auditor, approved)
-    Department.objects.filter(pk=approved.department_id).update(reporting_unit="新的报告单位")
+    department = Department.objects.get(pk=approved.department_id)
+    department.reporting_unit = "新的报告单位"
+    department.save()  # as the admin saves it: the kept pages go stale (perfeval/pagecache.py)
 
     assert "单位名称（盖章）：新的报告单位" in page(auditor, approved)
 
@@ -108,15 +111,78 @@ def test_access_and_buttons_are_worked_out_for_each_reader(approved, client_for)
     assert client_for(None).get(f"/reports/{approved.pk}/").status_code == 302
 
 
-def test_the_approved_report_page_costs_twelve_queries(
+def test_the_approved_report_page_costs_twelve_queries_once_then_three(
     approved, client_for, django_assert_num_queries
 ):
     auditor = client_for("auditor")
-    page(auditor, approved)  # renders the document and renews the session
+    page(auditor, approved)  # renews the session
+    pagecache.bump()  # as if something had moved: the page is made again
 
-    # Session, user, report, roles, history, whether the official PDF is ready, the review
-    # comments (kept with the history); the year around it (the approved targets, the
-    # monitoring, the rows it compares with them); its state on the public site (the latest
-    # publication event); the navigation's unread notifications.
+    # Session, user, the version it stands at, the report, history, whether the official PDF
+    # is ready, the review comments (kept with the history); the year around it (the approved
+    # targets, the monitoring, the rows it compares with them); its state on the public site
+    # (the latest publication event); the navigation's unread notifications. The user's roles
+    # are kept (departments/roles.py).
     with django_assert_num_queries(12):
-        page(auditor, approved)
+        made = page(auditor, approved)
+    # Then it is kept: session, user and the unread notifications.
+    with django_assert_num_queries(3):
+        kept = page(auditor, approved)
+    assert kept == made.replace(csrf_of(made), csrf_of(kept))
+
+
+def csrf_of(html: str) -> str:
+    return html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+
+
+def test_a_kept_page_is_shared_by_readers_who_may_do_the_same_and_not_by_others(
+    approved, client_for, django_assert_num_queries, users
+):
+    page(client_for("auditor"), approved)
+    # Another auditor: the body is kept, the menu is theirs.
+    other = users["auditor"].__class__.objects.create_user("auditor2", first_name="第二审计员")
+    other.groups.set(users["auditor"].groups.all())
+    second = page(client_for("auditor2"), approved)
+    assert "第二审计员" in second
+    assert 'value="reopen"' not in second
+    # The administrator may reopen it: their own variant, with the button.
+    assert 'value="reopen"' in page(client_for("admin"), approved)
+    assert 'value="reopen"' not in page(client_for("auditor"), approved)
+
+
+def test_revalidating_a_kept_page_answers_304_until_something_moves(approved, client_for, users):
+    auditor = client_for("auditor")
+    first = auditor.get(f"/reports/{approved.pk}/")
+    etag = first["ETag"]
+    assert first["Cache-Control"] == "private, no-cache"
+
+    again = auditor.get(f"/reports/{approved.pk}/", headers={"if-none-match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+
+    reviewer = client_for("reviewer")
+    kept = reviewer.get(f"/reports/{approved.pk}/")
+    transition_apply(report=approved, user=users["admin"], action="reopen", comment="更正")
+    # No longer approved: the auditor no longer sees it, the reviewer gets the page anew.
+    assert (
+        auditor.get(f"/reports/{approved.pk}/", headers={"if-none-match": etag}).status_code == 404
+    )
+    moved = reviewer.get(f"/reports/{approved.pk}/", headers={"if-none-match": kept["ETag"]})
+    assert moved.status_code == 200
+    assert "ETag" not in moved  # a report that may change is not kept
+    assert 'value="approve"' not in moved.content.decode()
+
+
+def test_a_page_with_messages_is_made_for_the_request_and_not_kept(approved, client_for):
+    admin = client_for("admin")
+    page(admin, approved)
+    assert "尚未公开" in page(admin, approved)
+    response = admin.post(f"/reports/{approved.pk}/publish/", follow=True)
+    assert response.status_code == 200
+    assert "ETag" not in response
+    assert "已公开发布：公众无需登录" in response.content.decode()
+    # Published: the page says so (the publication made the kept page stale), kept again.
+    again = admin.get(f"/reports/{approved.pk}/")
+    assert "ETag" in again
+    assert "查看公开页面" in again.content.decode()
+    assert "已公开发布：公众无需登录" not in again.content.decode()
