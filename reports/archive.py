@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet
 from zipstream import ZipStream
 
 from perfeval.backup import database_snapshot
@@ -332,14 +332,17 @@ def download_record(
 
 
 def approved_current_versions(reports: QuerySet[Report]) -> QuerySet[ApprovedVersion]:
-    """The current approved version of each approved report in ``reports``, with its PDF."""
-    latest = (
-        ApprovedVersion.objects.filter(report=OuterRef("report")).order_by("-number").values("pk")
-    )
+    """The current approved version of each approved report in ``reports``, with its PDF.
+
+    The current version is the one no later version of its report follows: ``NOT EXISTS``,
+    which PostgreSQL and SQLite run as one anti-join over the versions, where a subquery
+    picking each report's latest version ran once per version (issue 20: 66,000 of them).
+    """
+    later = ApprovedVersion.objects.filter(report=OuterRef("report"), number__gt=OuterRef("number"))
     return (
         ApprovedVersion.objects.filter(
+            ~Exists(later),
             report__in=reports.filter(status=Report.Status.APPROVED).values("pk"),
-            pk=Subquery(latest[:1]),
         )
         .select_related("report__department", "pdf")
         .defer(*SNAPSHOT_FIELDS)

@@ -148,17 +148,47 @@ def grade_expression(*, score: str, framework: str = "framework_id") -> Expressi
         .order_by("-min_score")
         .values("name")[:1]
     )
-    default = Case(
-        *(
-            When(**{f"{score}__gte": minimum - SCORE_SLACK}, then=Value(name))
-            for name, minimum in rules.grade_ladder(rules.DEFAULT_GRADE_BANDS)
-        ),
-        default=Value(""),
-        output_field=CharField(),
-    )
+    default = Case(*_default_ladder(score), default=Value(""), output_field=CharField())
     return Case(
         When(**{f"{score}__isnull": True}, then=Value(rules.UNSCORED)),
         When(Exists(bands), then=Coalesce(Subquery(reached), Value(""))),
         default=default,
         output_field=CharField(),
     )
+
+
+def grade_case(*, score: str, framework: str = "framework_id") -> Case:
+    """``grade_expression`` with the bands read first (one query): a ``CASE`` on the report's
+    framework and score, where that expression runs a subquery on the bands for every report
+    (issue 20: 1.2 s for 120,000 reports on PostgreSQL). For lists of many reports.
+
+    The same answers: 未评分 without a score, else the band with the highest minimum the
+    score reaches (half a cent of slack, ``SCORE_SLACK``) among the framework's bands, or
+    among ``rules.DEFAULT_GRADE_BANDS`` for a framework without any; "" below every band.
+    """
+    bands: dict[int, list[tuple[str, Decimal]]] = {}
+    for framework_id, name, minimum in GradeBand.objects.order_by("pk").values_list(
+        "framework_id", "name", "min_score"
+    ):
+        bands.setdefault(framework_id, []).append((name, minimum))
+    whens = [When(**{f"{score}__isnull": True}, then=Value(rules.UNSCORED))]
+    for framework_id, rows in sorted(bands.items()):
+        whens += [
+            When(
+                **{framework: framework_id, f"{score}__gte": minimum - SCORE_SLACK},
+                then=Value(name),
+            )
+            for name, minimum in rules.grade_ladder(rows)
+        ]
+    if bands:
+        whens.append(When(**{f"{framework}__in": sorted(bands)}, then=Value("")))
+    whens += _default_ladder(score)
+    return Case(*whens, default=Value(""), output_field=CharField())
+
+
+def _default_ladder(score: str) -> list[When]:
+    """``rules.DEFAULT_GRADE_BANDS`` as a grade's cases, the best band first."""
+    return [
+        When(**{f"{score}__gte": minimum - SCORE_SLACK}, then=Value(name))
+        for name, minimum in rules.grade_ladder(rules.DEFAULT_GRADE_BANDS)
+    ]
