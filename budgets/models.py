@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 from perfeval.fields import LimitedTextField
 from perfeval.limits import NARRATIVE_MAX_CHARS
 
-from .fields import MoneyField, non_negative
+from .fields import MoneyField, money_checks_in_python, non_negative
 
 # An amount a new or copied report has no figure for yet: empty, never a made-up 0.00. An
 # empty amount may be saved (drafts are incomplete) and is reported as still to fill
@@ -57,6 +57,7 @@ class IncomeLine(models.Model):
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     history = HistoricalRecords(verbose_name=_("修改记录"))
+    validate_constraints = money_checks_in_python
 
     class Meta:
         verbose_name = _("收入")
@@ -98,6 +99,7 @@ class ExpenditureLine(models.Model):
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     history = HistoricalRecords(verbose_name=_("修改记录"))
+    validate_constraints = money_checks_in_python
 
     class Meta:
         verbose_name = _("支出")
@@ -153,6 +155,7 @@ class ThreePublicLine(models.Model):
     )
 
     history = HistoricalRecords(verbose_name=_("修改记录"))
+    validate_constraints = money_checks_in_python
 
     class Meta:
         verbose_name = _("“三公”经费")
@@ -187,6 +190,7 @@ class Project(models.Model):
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     history = HistoricalRecords(verbose_name=_("修改记录"))
+    validate_constraints = money_checks_in_python
 
     class Meta:
         verbose_name = _("项目")
