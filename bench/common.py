@@ -37,8 +37,9 @@ def progress(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
-def bench_env(*, database: Path, media: Path) -> dict[str, str]:
-    """The environment of a bench process: `make serve`'s, over ``database`` and ``media``."""
+def bench_env(*, database: Path | str, media: Path) -> dict[str, str]:
+    """The environment of a bench process: `make serve`'s, over ``database`` (an SQLite file,
+    or a database URL such as bench/postgres.py's) and ``media``."""
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -48,13 +49,15 @@ def bench_env(*, database: Path, media: Path) -> dict[str, str]:
         # Collected static files are kept between runs; the database and media are not.
         "PERFEVAL_VAR_DIR": str(CACHE_DIR),
         "PERFEVAL_MEDIA_ROOT": str(media),
-        "DATABASE_URL": f"sqlite:///{database}",
+        # Kept pages (perfeval/pagecache.py) next to the media: each run and area its own.
+        "PERFEVAL_CACHE_DIR": str(media.parent / "cache"),
+        "DATABASE_URL": database if isinstance(database, str) else f"sqlite:///{database}",
         "PERFEVAL_TASKS": "inline",
         "PYTHONPATH": str(ROOT),
     }
 
 
-def django_setup(*, database: Path, media: Path) -> None:
+def django_setup(*, database: Path | str, media: Path) -> None:
     """Configure Django in this process over ``database``; once per process."""
     os.environ.update(bench_env(database=database, media=media))
     import django
@@ -106,23 +109,35 @@ def demo_sources() -> list[Path]:
     ]
 
 
+@contextlib.contextmanager
+def build_lock(name: str) -> Iterator[None]:
+    """Held while a kept database ``name`` is checked and built: two bench processes at once
+    (two areas by hand) wait for one build rather than building over each other."""
+    import fcntl
+
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    with (CACHE_DIR / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def cached_database(name: str, sources: Iterable[Path], build: Callable[[Path], None]) -> Path:
     """``var/bench/<name>-<key>.sqlite3``, built by ``build(path)`` unless already there."""
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
     path = CACHE_DIR / f"{name}-{source_key(sources)}.sqlite3"
-    if path.exists():
-        progress(f"cached database {path.relative_to(ROOT)}")
+    with build_lock(name):
+        if path.exists():
+            progress(f"cached database {path.relative_to(ROOT)}")
+            return path
+        for stale in CACHE_DIR.glob(f"{name}-*.sqlite3"):
+            stale.unlink()
+        progress(f"building {path.relative_to(ROOT)} (once; later runs copy it)")
+        building = path.with_suffix(".building")
+        building.unlink(missing_ok=True)
+        started = time.perf_counter()
+        build(building)
+        building.rename(path)
+        progress(f"built {path.name} in {time.perf_counter() - started:.0f} s")
         return path
-    for stale in CACHE_DIR.glob(f"{name}-*.sqlite3"):
-        stale.unlink()
-    progress(f"building {path.relative_to(ROOT)} (once; later runs copy it)")
-    building = path.with_suffix(".building")
-    building.unlink(missing_ok=True)
-    started = time.perf_counter()
-    build(building)
-    building.rename(path)
-    progress(f"built {path.name} in {time.perf_counter() - started:.0f} s")
-    return path
 
 
 def demo_database() -> Path:

@@ -1,7 +1,8 @@
 """Requests per second under gunicorn with 2 workers, each page against a constant page.
 
 ``python -m bench.web`` prints ``rps_hello``, ``rps_report_view``, ``rps_auditor_list``,
-``rps_pdf_download`` and ``rps_public_report``, each with its ratio to ``rps_hello``, as JSON.
+``rps_pdf_download`` and ``rps_public_report``, each with its ratio to ``rps_hello``, and the
+three signed-in pages' ratios to ``rps_hello_signed_in`` (``…_ratio_signed_in``), as JSON.
 (Not ``bench/http.py``: run as a script, that name would hide the standard library's ``http``
 package.)
 
@@ -27,6 +28,7 @@ from bench import common
 from bench.load import load
 
 WORKERS = 2
+SIGNED_IN_RATIOS = ("rps_report_view", "rps_auditor_list", "rps_pdf_download")
 CONNECTIONS = 8
 ROUNDS = 3
 SECONDS = 5.0
@@ -181,10 +183,17 @@ def measure(figures: dict, work: Path) -> None:
                 )
 
     hello = common.median(rates["rps_hello"])
+    signed_in = common.median(rates["rps_hello_signed_in"])
     for name, values in rates.items():
         figures[name] = round(common.median(values), 1)
         if name != "rps_hello":
             figures[f"{name}_ratio"] = common.rounded(common.median(values) / hello, 3)
+    # Issue 20: the signed-in pages against the signed-in constant page, which pays for the
+    # session and the user as they do.
+    for name in SIGNED_IN_RATIOS:
+        figures[f"{name}_ratio_signed_in"] = common.rounded(
+            common.median(rates[name]) / signed_in, 3
+        )
     figures["rps_non_200"] = sum(others.values())
     figures["rps_setup"] = (
         f"gunicorn {WORKERS} sync workers, {CONNECTIONS} connections, "

@@ -10,10 +10,11 @@ the ``FIGURES`` generation too, bumped whenever a report's stored totals change
 (reports/totals.py). Between two bumps, a repeated request costs two or three cache reads
 rather than building the page.
 
-A kept part is the same for everyone who gets it: the view names what makes it differ (the
-user's permissions on the report, or their scope and the filters) in its key. What belongs to
-one user — the menu, the messages, the CSRF token of its forms — is not kept: the view renders
-the menu and messages around the kept part, and the token is put in when it is served.
+A kept page is named by what makes it differ (the user's permissions on the report, or their
+scope and the filters) and by what its menu shows of the user (``menu_of``); a part shared by
+users who may do the same (an approved report's body) is kept on its own (``kept``). What
+belongs to one request is never kept: a page with messages is made for it, and each form's
+CSRF token is put in when the page is served.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ FIGURES = "figures"
 # Not pages: the roles each user's groups carry (departments/roles.py), asked on every request.
 ROLES = "roles"
 # Rendered where each form's CSRF token goes, and replaced by the request's own token.
-CSRF_PLACEHOLDER = "csrf-token-of-the-request"
+CSRF_PLACEHOLDER = "csrf-7f3a9c1e5b2d4860-placeholder"
 
 
 def _new() -> str:
@@ -105,7 +106,7 @@ def page(
     (after a form) is made for the request and not kept.
     """
     page_key = key(generations, *parts, menu_of(request))
-    validator = etag(page_key)
+    validator = f"W/{etag(page_key)}"  # weak: each copy holds its own CSRF token
     keep = not messages_waiting(request)
     html = None
     if keep:
