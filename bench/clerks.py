@@ -32,7 +32,6 @@ in the window (``clerk_server_cpu_share``, ``clerk_load_cpu_share``: 1 = every c
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import html
 import http.client
 import json
@@ -41,11 +40,9 @@ import multiprocessing
 import os
 import random
 import re
-import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from http.cookies import SimpleCookie
@@ -53,7 +50,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from bench import common, postgres
-from bench.web import free_port, get, log_tail
+from bench.web import gunicorn, log_tail
 
 CLERKS = 20
 SECONDS = 20.0
@@ -167,39 +164,6 @@ def in_process(function, *args):
 
 
 # --- the server ----------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def gunicorn(env: dict[str, str], log: Path) -> Iterator[tuple[int, int]]:
-    """gunicorn with the repository's gunicorn.conf.py and its default worker count; yields
-    its port and its process id."""
-    port = free_port()
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "perfeval.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-    ]
-    env = {name: value for name, value in env.items() if name != "WEB_CONCURRENCY"}
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            command, cwd=common.ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if get(port, "/bench/hello/")[0] == 200:
-                        break
-                except OSError:
-                    pass
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn did not start:\n{log_tail(log)}")
-                time.sleep(0.2)
-            yield port, server.pid
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
 
 
 # --- a clerk's browser ---------------------------------------------------------------------
@@ -456,7 +420,7 @@ def measure_one(figures: dict, name: str, database: Path | str, work: Path) -> N
     clerks = in_process(clerks_create, env, CLERKS)
     log = work / f"gunicorn-{name}.log"
     common.progress(f"clerks ({name}): gunicorn with {WORKERS} workers, {SECONDS:g} s")
-    with gunicorn(env, log) as (port, pid):
+    with gunicorn(env, log, workers=None) as (port, pid):
         simulated, alone, window = clerks_run(port, pid, clerks)
     stored = in_process(stored_values, env, [clerk["report"] for clerk in clerks])
     failures = [failure for clerk in [alone, *simulated] for failure in clerk.tally.failures]

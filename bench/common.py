@@ -185,8 +185,11 @@ def database_copy(source: Path, directory: Path) -> Path:
     return target
 
 
-def timings(measure: Callable[[], object], *, repeat: int) -> list[float]:
-    """Seconds of each of ``repeat`` calls, each started on a collected heap.
+def timings(
+    measure: Callable[[], object], *, repeat: int, before: Callable[[], object] | None = None
+) -> list[float]:
+    """Seconds of each of ``repeat`` calls, each started on a collected heap (and after
+    ``before()``, not timed).
 
     Without the ``gc.collect()`` (not timed), a call pays for collecting the garbage that
     the calls before it left: the demo's PDF, timed right after the ten times longer report,
@@ -195,11 +198,22 @@ def timings(measure: Callable[[], object], *, repeat: int) -> list[float]:
     """
     times = []
     for _ in range(repeat):
+        if before is not None:
+            before()
         gc.collect()
         started = time.perf_counter()
         measure()
         times.append(time.perf_counter() - started)
     return times
+
+
+def caches_clear() -> None:
+    """Forget every kept page and document (perfeval/pagecache.py, reports/documents.py): a
+    page timed after it is made, not looked up."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
 
 
 def median(values: Iterable[float]) -> float:

@@ -19,7 +19,6 @@ caches the views keep. The slowest query of each page is shown with its
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import re
@@ -134,30 +133,11 @@ def national_database(reports: int) -> tuple[str, dict]:
     return kept, _comment(kept)
 
 
-def caches_clear() -> None:
-    from django.core.cache import caches
-
-    for cache in caches.all():
-        cache.clear()
-
-
 def page_get(client, url: str):
     response = client.get(url)
     if response.status_code != 200:
         raise RuntimeError(f"GET {url}: {response.status_code}")
     return response
-
-
-def uncached_timings(client, url: str, *, repeat: int) -> list[float]:
-    """Seconds of each request, each after clearing every cache and collecting the heap."""
-    times = []
-    for _ in range(repeat):
-        caches_clear()
-        gc.collect()
-        started = time.perf_counter()
-        page_get(client, url)
-        times.append(time.perf_counter() - started)
-    return times
 
 
 SCAN = re.compile(r"((?:Parallel )?(?:Seq|Index|Index Only|Bitmap Heap|Bitmap Index) Scan.*?)\s+\(")
@@ -168,7 +148,7 @@ def slowest_explained(client, url: str) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    caches_clear()
+    common.caches_clear()
     with CaptureQueriesContext(connection) as captured:
         page_get(client, url)
     slowest = max(captured.captured_queries, key=lambda query: float(query["time"]))
@@ -220,9 +200,13 @@ def measure(figures: dict, reports_generated: int) -> None:
             client = Client()
             client.force_login(User.objects.get(username=username))
             common.progress(f"national: GET {url} as {username}, {REPEAT} times, caches cleared")
-            caches_clear()
+            common.caches_clear()
             page_get(client, url)  # warm-up: templates, the first connection
-            times = uncached_timings(client, url, repeat=REPEAT)
+            times = common.timings(
+                lambda client=client, url=url: page_get(client, url),
+                repeat=REPEAT,
+                before=common.caches_clear,
+            )
             figures[name] = common.rounded(common.median(times))
             explained[name] = slowest_explained(client, url)
             _explain_print(name, url, explained[name])

@@ -96,8 +96,11 @@ def log_tail(log: Path, lines: int = 20) -> str:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], log: Path) -> Iterator[int]:
-    """gunicorn on 127.0.0.1 with the repository's gunicorn.conf.py; yields its port."""
+def gunicorn(
+    env: dict[str, str], log: Path, *, workers: int | None = WORKERS
+) -> Iterator[tuple[int, int]]:
+    """gunicorn on 127.0.0.1 with the repository's gunicorn.conf.py and ``workers`` sync
+    workers (None: the configuration's default, two a core); yields its port and process id."""
     port = free_port()
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
@@ -105,13 +108,12 @@ def gunicorn(env: dict[str, str], log: Path) -> Iterator[int]:
         "--bind",
         f"127.0.0.1:{port}",
     ]
+    env = {name: value for name, value in env.items() if name != "WEB_CONCURRENCY"}
+    if workers is not None:
+        env["WEB_CONCURRENCY"] = str(workers)
     with log.open("wb") as output:
         server = subprocess.Popen(
-            command,
-            cwd=common.ROOT,
-            env={**env, "WEB_CONCURRENCY": str(WORKERS)},
-            stdout=output,
-            stderr=subprocess.STDOUT,
+            command, cwd=common.ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
         )
         try:
             deadline = time.monotonic() + 60
@@ -124,7 +126,7 @@ def gunicorn(env: dict[str, str], log: Path) -> Iterator[int]:
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"gunicorn did not start:\n{log_tail(log)}")
                 time.sleep(0.2)
-            yield port
+            yield port, server.pid
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -155,7 +157,7 @@ def measure(figures: dict, work: Path) -> None:
 
     log = work / "gunicorn.log"
     common.progress(f"web: gunicorn with {WORKERS} workers")
-    with gunicorn(env, log) as port:
+    with gunicorn(env, log) as (port, _):
         for path, cookie in pages.values():
             status, content_type = get(port, path, cookie)
             if status != 200:

@@ -11,6 +11,7 @@ from itertools import count
 from budgets.writers import lines_sync
 from departments import roles
 from departments.models import Department, User
+from reports.guards import REPORT_OWNED
 from reports.models import Report
 from reports.services import report_create
 from scoring.models import Indicator
@@ -78,3 +79,19 @@ def report(
         assert not missing, f"no level-3 indicator named {sorted(missing)}"
         results_write(report=made, rows={ids[name]: values for name, values in scores.items()})
     return made
+
+
+def copy_report(report: Report, *, department: Department, year: int | None = None) -> Report:
+    """A full copy of a report (figures, scores, text) for another department: test data."""
+    lines = {model: list(model.objects.filter(report=report)) for model in REPORT_OWNED}
+    report.pk = None
+    report.department = department
+    report.year = year or report.year
+    report.status = Report.Status.DRAFT
+    report.save()
+    for rows in lines.values():
+        for row in rows:
+            row.pk = None
+            row.report = report
+            row.save()
+    return report

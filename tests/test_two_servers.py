@@ -43,13 +43,9 @@ import pytest
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from budgets.models import ExpenditureLine, IncomeLine, Project, ThreePublicLine
-from budgets.writers import lines_create
-from reports.guards import REPORT_OWNED
-from reports.models import NARRATIVE_FIELDS, ApprovedVersion, Download, OfficialPdf, Report
+from reports.models import ApprovedVersion, Download, OfficialPdf, Report
 from reports.workflow import transition_apply
-from scoring.models import GroupResult, IndicatorResult
-from scoring.writers import results_create
+from tests.builders import copy_report
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -287,28 +283,11 @@ def two_servers_two_workers(media: Path, logs: Path) -> Iterator[Site]:
 # The reports: the demo and copies of it for earlier years, all submitted.
 
 
-def demo_copy(demo: Report, year: int) -> Report:
-    """The demo's figures, scores and text as a draft of another year (bench/common.py)."""
-    report = Report.objects.create(
-        department=demo.department,
-        year=year,
-        framework=demo.framework,
-        report_date=demo.report_date,
-        **{name: getattr(demo, name) for name in NARRATIVE_FIELDS},
-    )
-    copies = {model: list(model.objects.filter(report=demo)) for model in REPORT_OWNED}
-    for row in (row for rows in copies.values() for row in rows):
-        row.pk, row.report = None, report
-    lines_create(
-        [*copies[IncomeLine], *copies[ExpenditureLine], *copies[ThreePublicLine], *copies[Project]]
-    )
-    results_create(copies[IndicatorResult], copies[GroupResult])
-    return report
-
-
 def submitted_reports(demo, users) -> list[Report]:
+    department = demo.report.department
     reports = [demo.report] + [
-        demo_copy(demo.report, demo.report.year - n) for n in range(1, REPORTS)
+        copy_report(Report.objects.get(pk=demo.report.pk), department=department, year=year)
+        for year in range(demo.report.year - 1, demo.report.year - REPORTS, -1)
     ]
     for report in reports:
         transition_apply(report=report, user=users["clerk"], action="submit")

@@ -39,17 +39,16 @@ def report_and_version_for(
     return version.report, version
 
 
-_NONE = "none"  # kept for a report that does not stand approved (a cache miss is None)
-
-
 def _standing_version(pk: int, generation: str) -> ApprovedVersion | None:
-    cache = caches[pagecache.CACHE]
+    """Only a version is kept: an id that names no approved report (a draft, or none at all)
+    is asked of the database every time, so that no one fills the cache by trying ids."""
     key = pagecache.key((generation,), "standing-version", pk)
-    kept = cache.get(key)
-    if kept is None:
-        kept = archive.standing_version(report_id=pk) or _NONE
-        cache.set(key, kept)
-    return None if kept == _NONE else kept
+    version = caches[pagecache.CACHE].get(key)
+    if version is None:
+        version = archive.standing_version(report_id=pk)
+        if version is not None:
+            caches[pagecache.CACHE].set(key, version)
+    return version
 
 
 def editable_report_for(user, pk: int) -> Report:

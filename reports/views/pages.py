@@ -92,7 +92,14 @@ def report_detail(request, pk: int):
 
 
 # What makes an approved report's page differ between users (besides the menu).
-PAGE_PERMISSIONS = (access.CHANGE, access.DOWNLOAD, access.PREVIEW, access.SUBMIT, PUBLISH)
+PAGE_PERMISSIONS = (
+    access.CHANGE,
+    access.DOWNLOAD,
+    access.PREVIEW,
+    access.SUBMIT,
+    access.COMMENT,
+    PUBLISH,
+)
 
 
 def _approved_page(request, report, version, generation: str):

@@ -14,27 +14,11 @@ from pypdf import PdfReader
 from departments.models import Department
 from perfeval import pagecache
 from reports import archive
-from reports.guards import REPORT_OWNED
 from reports.models import ApprovedVersion, Download, OfficialPdf, Report
 from reports.views import downloads
 from reports.workflow import transition_apply
+from tests.builders import copy_report
 from tests.steps import approve
-
-
-def copy_report(report: Report, *, department: Department, year: int | None = None) -> Report:
-    """A full copy of a report (figures, scores, text) for another department: test data."""
-    lines = {model: list(model.objects.filter(report=report)) for model in REPORT_OWNED}
-    report.pk = None
-    report.department = department
-    report.year = year or report.year
-    report.status = Report.Status.DRAFT
-    report.save()
-    for rows in lines.values():
-        for row in rows:
-            row.pk = None
-            row.report = report
-            row.save()
-    return report
 
 
 @pytest.fixture
