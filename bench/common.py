@@ -216,6 +216,21 @@ def caches_clear() -> None:
         cache.clear()
 
 
+def page_get(client, url: str):
+    """``client.get(url)``, which must answer 200."""
+    response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {url}: {response.status_code}")
+    return response
+
+
+def made_page_timings(client, url: str, *, repeat: int) -> list[float]:
+    """Seconds of ``repeat`` requests of a page as it is made, not looked up: one warm-up
+    (templates, the first connection), then every kept page forgotten before each (not timed)."""
+    page_get(client, url)
+    return timings(lambda: page_get(client, url), repeat=repeat, before=caches_clear)
+
+
 def median(values: Iterable[float]) -> float:
     return statistics.median(values)
 

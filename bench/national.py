@@ -133,13 +133,6 @@ def national_database(reports: int) -> tuple[str, dict]:
     return kept, _comment(kept)
 
 
-def page_get(client, url: str):
-    response = client.get(url)
-    if response.status_code != 200:
-        raise RuntimeError(f"GET {url}: {response.status_code}")
-    return response
-
-
 SCAN = re.compile(r"((?:Parallel )?(?:Seq|Index|Index Only|Bitmap Heap|Bitmap Index) Scan.*?)\s+\(")
 
 
@@ -150,7 +143,7 @@ def slowest_explained(client, url: str) -> dict:
 
     common.caches_clear()
     with CaptureQueriesContext(connection) as captured:
-        page_get(client, url)
+        common.page_get(client, url)
     slowest = max(captured.captured_queries, key=lambda query: float(query["time"]))
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {slowest['sql']}")
@@ -201,12 +194,7 @@ def measure(figures: dict, reports_generated: int) -> None:
             client.force_login(User.objects.get(username=username))
             common.progress(f"national: GET {url} as {username}, {REPEAT} times, caches cleared")
             common.caches_clear()
-            page_get(client, url)  # warm-up: templates, the first connection
-            times = common.timings(
-                lambda client=client, url=url: page_get(client, url),
-                repeat=REPEAT,
-                before=common.caches_clear,
-            )
+            times = common.made_page_timings(client, url, repeat=REPEAT)
             figures[name] = common.rounded(common.median(times))
             explained[name] = slowest_explained(client, url)
             _explain_print(name, url, explained[name])

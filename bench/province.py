@@ -45,12 +45,6 @@ def province_database():
     return common.cached_database(f"province-{COUNTIES}x{DEPARTMENTS}", sources, build)
 
 
-def page_get(client, url: str) -> None:
-    response = client.get(url)
-    if response.status_code != 200:
-        raise RuntimeError(f"GET {url}: {response.status_code}")
-
-
 def measure(figures: dict, work: Path) -> None:
     database = common.database_copy(province_database(), work)
     common.django_setup(database=database, media=work / "media")
@@ -66,13 +60,7 @@ def measure(figures: dict, work: Path) -> None:
         client = Client()
         client.force_login(User.objects.get(username=username))
         common.progress(f"province: GET {url} as {username}, {REPEAT} times")
-        page_get(client, url)  # warm-up: templates, the first connection
-        # Made, not looked up: the kept pages are forgotten before each (not timed).
-        times = common.timings(
-            lambda client=client, url=url: page_get(client, url),
-            repeat=REPEAT,
-            before=common.caches_clear,
-        )
+        times = common.made_page_timings(client, url, repeat=REPEAT)
         figures[name] = common.rounded(common.median(times))
     figures["province_reports"] = reports
 
