@@ -224,11 +224,14 @@ def page_get(client, url: str):
     return response
 
 
-def made_page_timings(client, url: str, *, repeat: int) -> list[float]:
+def made_page_timings(
+    client, url: str, *, repeat: int, before: Callable[[], object] | None = None
+) -> list[float]:
     """Seconds of ``repeat`` requests of a page as it is made, not looked up: one warm-up
-    (templates, the first connection), then every kept page forgotten before each (not timed)."""
+    (templates, the first connection), then every kept page forgotten before each (not
+    timed), or ``before()`` called instead (a change that makes what shows it stale)."""
     page_get(client, url)
-    return timings(lambda: page_get(client, url), repeat=repeat, before=caches_clear)
+    return timings(lambda: page_get(client, url), repeat=repeat, before=before or caches_clear)
 
 
 def median(values: Iterable[float]) -> float:

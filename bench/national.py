@@ -10,21 +10,28 @@ built and kept with the database (as its ``COMMENT``), so a run that copies it r
 
 Each page is requested through Django's test client in this process, after one warm-up, as
 the demo auditor (the approved list: the auditor sees every approved report) and the demo
-administrator (the dashboard, a region's dashboard, a department's history). Every cache is
-cleared before each timed request (not timed): the figures are the uncached pages, whatever
-caches the views keep. The slowest query of each page is shown with its
+administrator (the dashboard, a region's dashboard, a department's history). Before each
+timed request (not timed), every cache is cleared for the list and the history: they are the
+pages as made. The dashboard is kept in parts (dashboard/parts.py), and a country's reports
+change all season: before each of its timed requests one report's totals are refreshed, as a
+clerk's save does, in a county of another part each time (``national_dashboard_s``, and
+``national_dashboard_region_s`` with a report of that region), which makes its part stale;
+``national_dashboard_cold_s`` is the dashboard with every cache cleared (after a restart,
+or a flush). The slowest query of each page as made is shown with its
 ``EXPLAIN (ANALYZE, BUFFERS)`` on stderr and in ``national_explain``.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 
 from bench import common, postgres
 
@@ -171,30 +178,44 @@ def measure(figures: dict, reports_generated: int) -> None:
 
         from departments.models import Department, User
         from reports.models import Report
+        from reports.totals import totals_refresh
 
         department = Department.objects.get(code=HISTORY_DEPARTMENT)
         region = department.region
         year = common.DEMO_YEAR
+        reports = Report.objects.filter(year=year).order_by("department_id")
+        # One report a county, across the country: each save below is in another part.
+        countrywide = itertools.cycle(reports.values_list("pk", flat=True)[:: DEPARTMENTS * 7])
+        in_region = itertools.cycle(
+            reports.filter(department__region=region).values_list("pk", flat=True)
+        )
+
+        def saved(reports) -> Callable[[], None]:
+            return lambda: totals_refresh([next(reports)])
+
         pages = {
-            "national_list_s": ("auditor", "/approved/"),
-            "national_dashboard_s": ("admin", f"/dashboard/{year}/"),
+            "national_list_s": ("auditor", "/approved/", None),
+            "national_dashboard_s": ("admin", f"/dashboard/{year}/", saved(countrywide)),
+            "national_dashboard_cold_s": ("admin", f"/dashboard/{year}/", None),
             "national_dashboard_region_s": (
                 "admin",
                 f"/dashboard/{year}/?{_query(region=region)}",
+                saved(in_region),
             ),
-            "national_history_s": ("admin", f"/departments/{department.pk}/history/"),
+            "national_history_s": ("admin", f"/departments/{department.pk}/history/", None),
         }
         figures["national_reports"] = Report.objects.filter(year=year).count()
         figures["national_build_s"] = built.get("build_s")
         figures["national_generate_s"] = built.get("generate_s")
         figures["national_generated_reports"] = built.get("generated_reports")
         explained = {}
-        for name, (username, url) in pages.items():
+        for name, (username, url, before) in pages.items():
             client = Client()
             client.force_login(User.objects.get(username=username))
-            common.progress(f"national: GET {url} as {username}, {REPEAT} times, caches cleared")
+            after = "caches cleared" if before is None else "a report saved before each"
+            common.progress(f"national: GET {url} as {username}, {REPEAT} times, {after}")
             common.caches_clear()
-            times = common.made_page_timings(client, url, repeat=REPEAT)
+            times = common.made_page_timings(client, url, repeat=REPEAT, before=before)
             figures[name] = common.rounded(common.median(times))
             explained[name] = slowest_explained(client, url)
             _explain_print(name, url, explained[name])

@@ -9,11 +9,11 @@ kept equal to its lines); rates are worked out from those sums by ``budgets.calc
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db import connections
 from django.db.models import (
     Case,
     Count,
@@ -31,26 +31,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Abs
 
-from budgets.calc import Amounts, ThreePublicAmounts, rate_pct, shares_pct, summed
-from budgets.models import ThreePublicKind, ThreePublicLine
+from budgets.calc import Amounts, ThreePublicAmounts, shares_pct, summed
 from departments.models import Department
 from perfeval import access
 from reports.checks import EXECUTION_BAND
 from reports.models import Report
 from scoring.models import GradeBand
 from scoring.rules import UNSCORED
-from scoring.selectors import SCORE_SLACK, grade_case, grade_expression
-
-# Score ranges of the distribution: (label, lowest, highest excluded).
-SCORE_BINS = (
-    ("60 分以下", None, 60),
-    ("60–70", 60, 70),
-    ("70–80", 70, 80),
-    ("80–85", 80, 85),
-    ("85–90", 85, 90),
-    ("90–95", 90, 95),
-    ("95 分及以上", 95, None),
-)
+from scoring.selectors import grade_case, grade_expression
 
 LOW, HIGH = EXECUTION_BAND
 
@@ -172,18 +160,6 @@ def dashboard_years(*, user) -> list[int]:
     )
 
 
-def dashboard_regions(*, user, year: int) -> list[str]:
-    """The regions of the departments of the reports the user sees that year: one pass over
-    those reports (and their departments), not a second one to find them again."""
-    scope = dashboard_scope(user=user, year=year)
-    return list(
-        scope.exclude(department__region="")
-        .order_by("department__region")
-        .values_list("department__region", flat=True)
-        .distinct()
-    )
-
-
 def grade_names(*, reports: QuerySet[Report]) -> list[str]:
     """The grades of the frameworks these reports use, best first (优, 良, 中, 差), then
     未评分 for reports no score has been entered for."""
@@ -194,221 +170,6 @@ def grade_names(*, reports: QuerySet[Report]) -> list[str]:
         .values_list("name", flat=True)
     )
     return [*dict.fromkeys(rows), UNSCORED]
-
-
-# --- The year's summary ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LabelCount:
-    key: str
-    label: str
-    count: int
-
-
-@dataclass(frozen=True)
-class RateBin:
-    label: str
-    count: int
-    in_band: bool
-
-
-@dataclass(frozen=True)
-class ThreePublicRow:
-    kind: str
-    label: str
-    amounts: ThreePublicAmounts
-
-    @property
-    def change_pct(self) -> Decimal | None:
-        return rate_pct(self.amounts.change, self.amounts.previous_actual)
-
-
-@dataclass(frozen=True)
-class DashboardSummary:
-    total: int
-    by_status: tuple[LabelCount, ...]
-    by_grade: tuple[LabelCount, ...]
-    score_bins: tuple[LabelCount, ...]
-    rate_bins: tuple[RateBin, ...]
-    in_band: int
-    no_budget: int
-    mean_score: Decimal | None
-    spending: Amounts
-    three_public: tuple[ThreePublicRow, ...]
-
-    @property
-    def out_of_band(self) -> int:
-        return self.total - self.in_band - self.no_budget
-
-    @property
-    def three_public_total(self) -> ThreePublicRow:
-        return ThreePublicRow(
-            "total", "合计", sum((row.amounts for row in self.three_public), ThreePublicAmounts())
-        )
-
-
-# Execution-rate ranges: (label, lowest, highest, inside 90–110%). A rate on an edge goes
-# to the range nearer 100%, so that 90% and 110% count as inside.
-RATE_BINS = (
-    ("低于 80%", None, 80, False),
-    ("80%–90%", 80, 90, False),
-    ("90%–95%", 90, 95, True),
-    ("95%–100%", 95, 100, True),
-    ("100%–105%", 100, 105, True),
-    ("105%–110%", 105, 110, True),
-    ("110%–120%", 110, 120, False),
-    ("高于 120%", 120, None, False),
-)
-
-
-def _rate_condition(low, high) -> tuple[str, list]:
-    """SQL for actual ÷ budget in a range, compared as actual against budget × rate."""
-    parts, params = ["spend_budget > 0"], []
-    for edge, upper in ((low, False), (high, True)):
-        if edge is None:
-            continue
-        # Below 100% a range holds its lower edge, from 100% up its upper edge.
-        inclusive = edge >= 100 if upper else edge < 100
-        if upper:
-            parts.append(f"spend_actual {'<=' if inclusive else '<'} spend_budget * %s")
-        else:
-            parts.append(f"spend_actual {'>=' if inclusive else '>'} spend_budget * %s")
-        params.append(edge / 100)
-    return " AND ".join(parts), params
-
-
-def _score_condition(low, high) -> tuple[str, list]:
-    parts, params = ["1 = 1"], []
-    if low is not None:
-        parts.append("score_total >= %s")
-        params.append(low - float(SCORE_SLACK))
-    if high is not None:
-        parts.append("score_total < %s")
-        params.append(high - float(SCORE_SLACK))
-    return " AND ".join(parts), params
-
-
-def _bin_case(conditions: list[tuple[str, list]]) -> tuple[str, list]:
-    """The index of the first condition that holds (NULL: none)."""
-    whens = " ".join(f"WHEN {condition} THEN {i}" for i, (condition, _) in enumerate(conditions))
-    return f"CASE {whens} END", [param for _, params in conditions for param in params]
-
-
-def _counts(reports: QuerySet[FiguredReport], grades: list[str]) -> dict:
-    """One pass over the reports: each report's sums are worked out once, put in its score
-    range and execution-rate range, and the reports grouped by state, grade and ranges;
-    the groups (a few hundred at most) are added up here.
-
-    The reports' figures come from the ORM query (``reports_with_figures``); the grouping
-    around it is plain SQL, since counting conditions on annotations through the ORM
-    repeats every subquery for every condition. Grouping rather than one ``SUM(CASE …)``
-    a count tests each report against its ranges once (issue 20: 120,000 reports).
-    """
-    inner = reports.values(
-        "pk", "status", "score_total", "grade", "spend_budget", "spend_actual"
-    ).order_by()
-    inner_sql, inner_params = inner.query.sql_with_params()
-    score_bin, score_params = _bin_case(
-        [_score_condition(low, high) for _, low, high in SCORE_BINS]
-    )
-    rate_bin, rate_params = _bin_case([_rate_condition(low, high) for _, low, high, _ in RATE_BINS])
-    # The score's ranges test ``score_total`` alone: a report without one is in none.
-    score_bin = f"CASE WHEN score_total IS NULL THEN NULL ELSE {score_bin} END"
-    # MATERIALIZED (SQLite ≥ 3.35, PostgreSQL ≥ 12): without it SQLite folds the inner query
-    # into the outer one and works each report's sums out again for every range.
-    sql = (
-        f"WITH figures AS MATERIALIZED ({inner_sql}) "
-        f"SELECT status, grade, {score_bin}, {rate_bin}, "
-        "CASE WHEN spend_budget = 0 THEN 1 ELSE 0 END, "
-        "COUNT(*), COUNT(score_total), SUM(score_total), SUM(spend_budget), SUM(spend_actual) "
-        "FROM figures GROUP BY 1, 2, 3, 4, 5"
-    )
-    keys = [
-        *(f"status_{value}" for value in Report.Status.values),
-        *(f"grade_{i}" for i in range(len(grades))),
-        *(f"score_{i}" for i in range(len(SCORE_BINS))),
-        *(f"rate_{i}" for i in range(len(RATE_BINS))),
-        "no_budget",
-        "total",
-        "scored",
-    ]
-    row: dict = dict.fromkeys(keys, 0) | {"score_sum": None, "budget": None, "actual": None}
-    grade_index = {name: i for i, name in enumerate(grades)}
-    with connections[reports.db].cursor() as cursor:
-        cursor.execute(sql, [*inner_params, *score_params, *rate_params])
-        groups = cursor.fetchall()
-    for status, grade, score, rate, no_budget, count, scored, *sums in groups:
-        row["total"] += count
-        row["scored"] += scored
-        if f"status_{status}" in row:
-            row[f"status_{status}"] += count
-        if grade in grade_index:
-            row[f"grade_{grade_index[grade]}"] += count
-        if score is not None:
-            row[f"score_{score}"] += count
-        if rate is not None:
-            row[f"rate_{rate}"] += count
-        row["no_budget"] += no_budget * count
-        for key, value in zip(("score_sum", "budget", "actual"), sums, strict=True):
-            if value is not None:
-                row[key] = value if row[key] is None else row[key] + value
-    return row
-
-
-def dashboard_summary(*, reports: QuerySet[FiguredReport], grades: list[str]) -> DashboardSummary:
-    """Counts per state, grade, score range and execution-rate range, and the money: 2 queries."""
-    row = _counts(reports, grades)
-    total = row["total"]
-    rate_counts = tuple(
-        RateBin(label, int(row[f"rate_{i}"]), band)
-        for i, (label, _, _, band) in enumerate(RATE_BINS)
-    )
-    labels = dict(ThreePublicKind.choices)
-    by_kind = {
-        line["kind"]: line
-        for line in ThreePublicLine.objects.filter(report__in=reports.values("pk"))
-        .order_by()
-        .values("kind")
-        .annotate(budget=Sum("budget"), actual=Sum("actual"), previous=Sum("previous_actual"))
-    }
-    three_public = tuple(
-        ThreePublicRow(
-            kind,
-            str(labels[kind]),
-            ThreePublicAmounts(
-                summed(by_kind.get(kind, {}).get("budget")),
-                summed(by_kind.get(kind, {}).get("actual")),
-                summed(by_kind.get(kind, {}).get("previous")),
-            ),
-        )
-        for kind in ThreePublicKind.values
-    )
-    return DashboardSummary(
-        total=total,
-        by_status=tuple(
-            LabelCount(value, str(label), int(row[f"status_{value}"]))
-            for value, label in Report.Status.choices
-        ),
-        by_grade=tuple(
-            LabelCount(name, name, int(row[f"grade_{i}"])) for i, name in enumerate(grades)
-        ),
-        score_bins=tuple(
-            LabelCount(str(i), label, int(row[f"score_{i}"]))
-            for i, (label, _, _) in enumerate(SCORE_BINS)
-        ),
-        rate_bins=rate_counts,
-        in_band=sum(b.count for b in rate_counts if b.in_band),
-        no_budget=int(row["no_budget"]),
-        # Over the reports with a score: an unscored one (未评分) is no 0 to average in.
-        mean_score=(
-            summed(Decimal(str(row["score_sum"])) / row["scored"])
-            if row["scored"] and row["score_sum"] is not None
-            else None
-        ),
-        spending=Amounts(summed(row["budget"]), summed(row["actual"])),
-        three_public=three_public,
-    )
 
 
 # --- Rows of reports ---------------------------------------------------------------------
@@ -457,7 +218,7 @@ class ReportFigures:
         return shares_pct([self.basic.actual, self.project.actual])[1]
 
 
-# What ``_figures`` reads of a report: not the report's text, so that PostgreSQL sorts a
+# What ``row_of`` reads of a report: not the report's text, so that PostgreSQL sorts a
 # year's reports without reading their rows (the index ``report_year_status``).
 ROW_FIELDS = (
     "year",
@@ -469,7 +230,7 @@ ROW_FIELDS = (
 )
 
 
-def _figures(report: FiguredReport) -> ReportFigures:
+def row_of(report: FiguredReport) -> ReportFigures:
     return ReportFigures(
         report_id=report.pk,
         year=report.year,
@@ -500,20 +261,42 @@ SORTS = {
 }
 
 
+def sort_key(sort: str, report: FiguredReport) -> tuple:
+    """Where ``dashboard_rows`` puts the report in ``sort``'s order, as a Python sort key (the
+    rows of the dashboard's parts merged: dashboard/parts.py)."""
+    deviation = report.rate_deviation
+    by_deviation = (deviation is None, -(deviation or 0))
+    first = {
+        "deviation": by_deviation,
+        "warnings": (-report.warnings, *by_deviation),
+        "score": (report.score_total is None, report.score_total or 0),
+        "department": (),
+    }[sort if sort in SORTS else "deviation"]
+    return (*first, report.department.code, report.pk)
+
+
 def dashboard_rows(
     *, reports: QuerySet[FiguredReport], sort: str = "deviation", limit: int | None = 25
 ) -> list[ReportFigures]:
     """The reports in the table's order (one query); ``limit=None`` for all of them."""
-    order = SORTS.get(sort, SORTS["deviation"])[1]
-    rows = (
+    rows = rows_ordered(reports, sort)
+    if limit is not None:
+        rows = rows[:limit]
+    return [row_of(report) for report in rows]
+
+
+def rows_ordered(reports: QuerySet[FiguredReport], sort: str) -> QuerySet[FiguredReport]:
+    """The reports with what a table row shows, in ``sort``'s order (``SORTS``)."""
+    return (
         reports.select_related(None)
         .select_related("department")
         .only(*ROW_FIELDS)
-        .order_by(*order, "department__code", "pk")
+        .order_by(*sort_order(sort))
     )
-    if limit is not None:
-        rows = rows[:limit]
-    return [_figures(report) for report in rows]
+
+
+def sort_order(sort: str) -> tuple:
+    return (*SORTS.get(sort, SORTS["deviation"])[1], "department__code", "pk")
 
 
 @dataclass(frozen=True)
@@ -544,23 +327,47 @@ def execution_rates(*, reports: QuerySet[FiguredReport], total: int) -> tuple[st
             )
             for r in rows
         ]
-    regions = (
-        reports.order_by()
-        .values("department__region")
-        .annotate(
+    return "region", region_rates(region_sums(reports.order_by("department__region")))
+
+
+# At most this many regions in the rate chart: those furthest from 100%.
+REGION_CHART_LIMIT = 40
+
+
+def rates_furthest(rates: list[LabelRate], limit: int = REGION_CHART_LIMIT) -> list[LabelRate]:
+    """The ``limit`` rates furthest from 100% (then by name), or all of them when fewer: a
+    country's 1,200 regions are no chart to read."""
+    if len(rates) <= limit:
+        return rates
+    return sorted(
+        rates,
+        key=lambda r: (r.rate is None, -abs(r.rate - 100) if r.rate is not None else 0, r.label),
+    )[:limit]
+
+
+def region_sums(reports: QuerySet[FiguredReport], *, by: str = "") -> list[dict]:
+    """The reports' spending summed per region (and per ``by``, an annotation): ``region``,
+    ``budget``, ``actual``, ``count``."""
+    return list(
+        reports.values(*((by,) if by else ()), region=F("department__region")).annotate(
             budget=Sum(F("totals__basic_budget") + F("totals__project_budget")),
             actual=Sum(F("totals__basic_actual") + F("totals__project_actual")),
             count=Count("pk"),
         )
-        .order_by("department__region")
     )
-    return "region", [
-        LabelRate(
-            row["department__region"] or "（未填地区）",
-            Amounts(summed(row["budget"]), summed(row["actual"])),
-            count=row["count"],
-        )
-        for row in regions
+
+
+def region_rates(rows: Iterable[dict]) -> list[LabelRate]:
+    """Each region's execution rate, by region, from ``region_sums``'s rows (of one pass or of
+    many parts: each region's rows are added up)."""
+    regions: dict[str, tuple[Amounts, int]] = {}
+    for row in rows:
+        amounts, count = regions.get(row["region"], (Amounts(), 0))
+        amounts += Amounts(summed(row["budget"]), summed(row["actual"]))
+        regions[row["region"]] = (amounts, count + row["count"])
+    return [
+        LabelRate(region or "（未填地区）", amounts, count=count)
+        for region, (amounts, count) in sorted(regions.items())
     ]
 
 
@@ -571,7 +378,7 @@ def history_figures(*, user, department: Department) -> list[ReportFigures]:
     """The department's reports this user may see, oldest year first: one query."""
     reports = access.visible_reports(user).filter(department=department)
     return [
-        _figures(report)
+        row_of(report)
         for report in reports_with_figures(reports, grade=grade_expression(score="score_total"))
         .select_related("department")
         .order_by("year")

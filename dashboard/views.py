@@ -27,7 +27,7 @@ from reports.models import Report
 from scoring.rules import DEFAULT_GRADE_BANDS
 from sheets.cells import keep_as_text
 
-from . import charts, overview
+from . import charts, overview, parts
 from .overview import DashboardFilters, ReportFigures
 
 BAND = (float(EXECUTION_BAND[0]), float(EXECUTION_BAND[1]))
@@ -108,13 +108,19 @@ def dashboard_latest(request):
     return redirect(f"{url}?{params.urlencode()}" if params else url)
 
 
-def _filter_form(request, year: int) -> DashboardFilterForm:
+def _filter_form(request, year: int, generations: parts.Generations) -> DashboardFilterForm:
     user = request.user
+    years, regions = parts.choices_of_parts(
+        access.visible_reports(user),
+        year=year,
+        generations=generations,
+        name=(access.scope_key(user, Report),),
+    )
     return DashboardFilterForm(
         request.GET,
         year=year,
-        years=overview.dashboard_years(user=user),
-        regions=overview.dashboard_regions(user=user, year=year),
+        years=years,
+        regions=regions,
         grades=overview.grade_names(reports=overview.dashboard_scope(user=user, year=year)),
     )
 
@@ -143,37 +149,43 @@ DASHBOARD_QUERY = frozenset({"year", "region", "grade", "status", "sort"})
 
 
 def dashboard_page(request, year: int):
-    """The year's dashboard, kept per scope and filter until something moves or a report's
-    figures change (perfeval/pagecache.py)."""
-    generations = (pagecache.generation(pagecache.MOVES), pagecache.generation(pagecache.FIGURES))
+    """The year's dashboard, kept per scope and filter, and in parts (dashboard/parts.py):
+    a report that moves or changes makes its part and the page stale, not the other parts."""
+    generations = parts.generations_read()  # before anything the page shows is read
     _require_dashboard(request.user)
     query = pagecache.query_part(request, DASHBOARD_QUERY)
-    render_page = functools.partial(_dashboard_page, request, year)
+    render_page = functools.partial(_dashboard_page, request, year, generations)
     if query is None:
         return render_page({})
-    parts = ("dashboard", year, access.scope_key(request.user, Report), query)
-    return pagecache.page(request, generations, parts, render_page)
+    name = ("dashboard", year, access.scope_key(request.user, Report), query)
+    return pagecache.page(request, generations.page, name, render_page)
 
 
-def _dashboard_page(request, year: int, extra: dict):
-    form = _filter_form(request, year)
-    reports = overview.dashboard_reports(user=request.user, filters=form.filters())
-    grades = form.grade_names
-    summary = overview.dashboard_summary(reports=reports, grades=grades)
-    sort = form.order
-    rows = overview.dashboard_rows(reports=reports, sort=sort, limit=TABLE_ROWS)
-    rate_kind, rates = overview.execution_rates(reports=reports, total=summary.total)
-    three = summary.three_public
+def _dashboard_page(request, year: int, generations: parts.Generations, extra: dict):
+    form = _filter_form(request, year, generations)
     filters = form.filters()
+    reports = overview.dashboard_reports(user=request.user, filters=filters)
+    sort = form.order
+    dashboard = parts.dashboard_of_parts(
+        reports,
+        generations=generations,
+        name=(access.scope_key(request.user, Report), filters),
+        grades=form.grade_names,
+        sort=sort,
+        rows=TABLE_ROWS,
+    )
+    summary, rates = dashboard.summary, overview.rates_furthest(dashboard.rates)
+    three = summary.three_public
     context = {
         "scope_note": _scope_note(request.user, filters),
         "year": year,
         "form": form,
         "query": form.query(),
         "summary": summary,
-        "rows": rows,
+        "rows": dashboard.rows,
         "sort_label": overview.SORTS[sort][0],
-        "rate_kind": rate_kind,
+        "rate_kind": dashboard.rate_kind,
+        "rate_count": len(dashboard.rates),
         "rates": rates,
         "band": EXECUTION_BAND,
         "score_chart": charts.column_chart(
@@ -287,14 +299,14 @@ def dashboard_workbook(rows: list[ReportFigures], *, title: str, base_url: str) 
 def dashboard_export(request, year: int):
     """The dashboard's table as .xlsx: every report matching the filters, in the same order."""
     _require_dashboard(request.user)
-    form = _filter_form(request, year)
+    form = _filter_form(request, year, parts.generations_read())
     filters = form.filters()
     reports = overview.dashboard_reports(user=request.user, filters=filters)
     rows = overview.dashboard_rows(reports=reports, sort=form.order, limit=None)
-    parts = [f"{year} 年", filters.region, filters.grade and f"等级{filters.grade}"]
+    named = [f"{year} 年", filters.region, filters.grade and f"等级{filters.grade}"]
     if filters.status:
-        parts.append(str(Report.Status(filters.status).label))
-    title = f"部门整体支出绩效自评总览（{'，'.join(p for p in parts if p)}）"
+        named.append(str(Report.Status(filters.status).label))
+    title = f"部门整体支出绩效自评总览（{'，'.join(p for p in named if p)}）"
     content = dashboard_workbook(
         rows, title=title, base_url=request.build_absolute_uri("/").rstrip("/")
     )

@@ -5,10 +5,15 @@ They change only when something *moves*: a report, a target or a monitoring roun
 the workflow, a report published or withdrawn, an official PDF stored, a department edited.
 Each of those bumps the ``MOVES`` *generation*, kept in the shared "generations" cache
 (settings.CACHES), and every key includes it: a bump in any process of any server makes
-every kept page stale at once. The dashboard also shows drafts' figures, so its keys include
-the ``FIGURES`` generation too, bumped whenever a report's stored totals change
-(reports/totals.py). Between two bumps, a repeated request costs two or three cache reads
-rather than building the page.
+every kept page stale at once. Between two bumps, a repeated request costs two or three
+cache reads rather than building the page.
+
+The dashboard also shows drafts' figures, which change with every clerk's save: it is kept
+in *parts*, each over the reports of a block of ``PART_DEPARTMENTS`` departments
+(dashboard/parts.py), each under its own generation. A report's totals refreshed
+(reports/totals.py), a report moved or deleted, a department saved: each bumps the part of
+that department only, so that a country's dashboard is made again from one stale part and
+the kept others.
 
 A kept page is named by what makes it differ (the user's permissions on the report, or their
 scope and the filters) and by what its menu shows of the user (``menu_of``); a part shared by
@@ -21,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.core.cache import caches
@@ -35,7 +40,10 @@ T = TypeVar("T")
 CACHE = "pages"
 GENERATIONS = "generations"
 MOVES = "moves"
-FIGURES = "figures"
+# Every dashboard part's keys (bumped by migrate and flush, with the others).
+EPOCH = "epoch"
+# Departments per part of the dashboard: a part is a few thousand reports a year at most.
+PART_DEPARTMENTS = 2048
 # Not pages: the roles each user's groups carry (departments/roles.py), asked on every request.
 ROLES = "roles"
 # Rendered where each form's CSRF token goes, and replaced by the request's own token.
@@ -58,6 +66,41 @@ def generation(kind: str = MOVES) -> str:
     return value
 
 
+def generations(kinds: list[str]) -> dict[str, str]:
+    """The current generations of ``kinds``, read at once (``generation`` of each)."""
+    cache = caches[GENERATIONS]
+    names = {kind: f"generation:{kind}" for kind in kinds}
+    found = cache.get_many(list(names.values()))
+    for kind, name in names.items():
+        if name not in found:
+            found[name] = generation(kind)
+    return {kind: found[name] for kind, name in names.items()}
+
+
+def part_of(department_id: int) -> int:
+    """The dashboard part a department's reports are counted in."""
+    return department_id // PART_DEPARTMENTS
+
+
+def part_kind(part: int) -> str:
+    return f"part:{part}"
+
+
+def parts_bump(department_ids: Iterable[int]) -> None:
+    """Make the dashboard parts of these departments stale (``bump``)."""
+    for part in sorted({part_of(pk) for pk in department_ids}):
+        bump(part_kind(part))
+
+
+def part_moved(sender, subject=None, instance=None, **kwargs) -> None:
+    """A receiver (reports/apps.py): a report moved or deleted, or a department saved, makes
+    its department's dashboard part stale."""
+    row = subject if subject is not None else instance
+    department_id = row.pk if sender._meta.label == "departments.Department" else row.department_id
+    if department_id is not None:
+        parts_bump([department_id])
+
+
 def bump(kind: str = MOVES) -> None:
     """Make every page kept under the generation of ``kind`` stale: now, and again when the
     current transaction commits (a request in between may have kept what it read before)."""
@@ -77,7 +120,7 @@ def migrated(sender, using: str = "default", **kwargs) -> None:
 
     if any(isinstance(caches[name], DatabaseCache) for name in (CACHE, GENERATIONS)):
         call_command("createcachetable", database=using, verbosity=0)
-    for kind in (MOVES, FIGURES, ROLES):
+    for kind in (MOVES, EPOCH, ROLES):
         bump(kind)
 
 

@@ -28,6 +28,18 @@ class ReportsConfig(AppConfig):
             sender=apps.get_model("departments", "Department"),
             dispatch_uid="pages_moved_department",
         )
+        # The dashboard's parts (dashboard/parts.py): the report's department's part goes stale
+        # when the report moves or is deleted (its totals: reports/totals.py), or the
+        # department is saved (its name and region).
+        workflow.transitioned.connect(
+            pagecache.part_moved, sender=Report, dispatch_uid="parts_moved_transition"
+        )
+        post_delete.connect(pagecache.part_moved, sender=Report, dispatch_uid="parts_moved_deleted")
+        post_save.connect(
+            pagecache.part_moved,
+            sender=apps.get_model("departments", "Department"),
+            dispatch_uid="parts_moved_department",
+        )
         workflow.transitioned.connect(
             year.targets_approved,
             sender=apps.get_model("targets", "TargetForm"),

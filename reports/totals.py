@@ -136,7 +136,14 @@ def totals_refresh(report_ids: Iterable[int]) -> None:
         unique_fields=["report"],
         update_fields=FIELDS,
     )
-    pagecache.bump(pagecache.FIGURES)  # the dashboard shows them
+    # The dashboard shows them: the parts of these reports' departments go stale.
+    pagecache.parts_bump(
+        department_id
+        for chunk in _batched(figures)
+        for department_id in Report.objects.filter(pk__in=chunk).values_list(
+            "department_id", flat=True
+        )
+    )
 
 
 def totals_stale(report_ids: Iterable[int] | None = None) -> list[int]:

@@ -172,9 +172,11 @@ CACHES = {
     },
     # An approved page some 60 KB, a list page some 40 KB: at most some 200 MB. A file cache
     # lists its directory on every write to count its entries: the generations, written on
-    # every move, have a cache of their own, of a few entries.
+    # every move, have a cache of their own, of a few entries and one per dashboard part
+    # (2,048 departments each: some 140 for a country's 280,000 departments).
     "pages": _shared_cache("pages") | {"TIMEOUT": 24 * 60 * 60, "OPTIONS": {"MAX_ENTRIES": 3000}},
-    "generations": _shared_cache("generations") | {"TIMEOUT": None},
+    "generations": _shared_cache("generations")
+    | {"TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": 1000}},
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -34,6 +34,9 @@ if "PERFEVAL_PAGE_CACHE" not in os.environ:
         CACHES[_name] = {  # noqa: F405
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": _name,
+            # Room for the dashboard's parts of 3 departments (tests/dashboard/test_parts.py)
+            # over PostgreSQL's ids, which grow from test to test.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
 
 # Static files from the source tree (base's plain storage, no collectstatic), even when a

@@ -342,10 +342,10 @@ def test_each_role_lists_only_what_it_may_see(two_approved, client_for):
     assert "共 1 份" in client_for("reviewer_b").get("/approved/").content.decode()
 
 
-# Session, user; the filters' years, departments and grades; the page's rows and, when there
-# is more than one page, their count; the navigation's unread notifications. (The user's roles
-# are kept: departments/roles.py.)
-QUERIES = 8
+# Session, user; the filters' years, departments and grades; the page's ids, then its rows
+# (archive.NarrowSlices) and, when there is more than one page, their count; the navigation's
+# unread notifications. (The user's roles are kept: departments/roles.py.)
+QUERIES = 9
 
 
 def test_the_list_costs_the_same_queries_at_any_size(
