@@ -19,7 +19,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, TypeVar
 
 from django.core.cache import caches
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     from .overview import FiguredReport
 
 T = TypeVar("T")
-PART = "dashboard_part"
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ def kept_parts(
     part without reports left out (``empty``)."""
     cache = caches[pagecache.CACHE]
     keys = [
-        pagecache.key((generations.epoch, generation), PART, *name, part)
+        pagecache.key((generations.epoch, generation), *PART, *name, part)
         for part, generation in enumerate(generations.parts)
     ]
     found = cache.get_many(keys)
@@ -104,13 +103,13 @@ def of_parts(reports: QuerySet, parts: list[int] | None) -> QuerySet:
 @dataclass(frozen=True)
 class Part:
     """One part's groups of ``summary.count_groups``, its rows of
-    ``summary.three_public_sums`` and ``overview.region_sums``, and its first table rows in
-    the page's order, each with its ``overview.sort_key``."""
+    ``summary.three_public_sums`` and ``overview.region_sums``, and the ``overview.sort_key``
+    of its first reports in the table's order (each key ends with the report's id)."""
 
     groups: tuple[tuple, ...] = ()
     three_public: tuple[dict, ...] = ()
     regions: tuple[dict, ...] = ()
-    rows: tuple[tuple[tuple, ReportFigures], ...] = field(default=())
+    first: tuple[tuple, ...] = field(default=())
 
 
 def _by_part(rows, key: str = "part") -> dict[int, list]:
@@ -137,13 +136,13 @@ def parts_made(
     table: dict[int, list] = defaultdict(list)
     for report in first.filter(place__lte=rows):
         at: int = report.part  # type: ignore[attr-defined]  # of_parts's annotation
-        table[at].append((overview.sort_key(sort, report), overview.row_of(report)))
+        table[at].append(overview.sort_key(sort, report))
     return {
         part: Part(
             groups=tuple(groups[part]),
             three_public=tuple(three_public[part]),
             regions=tuple(regions[part]),
-            rows=tuple(table[part]),
+            first=tuple(table[part]),
         )
         for part in {*groups, *three_public, *regions, *table}
     }
@@ -179,17 +178,17 @@ def dashboard_of_parts(
         (line for part in parts for line in part.three_public),
         grades,
     )
-    table = heapq.nsmallest(rows, (row for part in parts for row in part.rows), key=_first)
+    # The first reports of the whole, read again with what the table shows: one query.
+    first = heapq.nsmallest(rows, (key for part in parts for key in part.first))
+    table = overview.dashboard_rows(
+        reports=reports.filter(pk__in=[key[-1] for key in first]), sort=sort, limit=None
+    )
     if figures.total <= overview.DEPARTMENT_CHART_LIMIT:  # few: the departments, as they are
         rate_kind, rates = overview.execution_rates(reports=reports, total=figures.total)
     else:
         rate_kind = "region"
         rates = overview.region_rates(region for part in parts for region in part.regions)
-    return Dashboard(figures, [row for _, row in table], rate_kind, rates)
-
-
-def _first(row: tuple) -> tuple:
-    return row[0]
+    return Dashboard(figures, table, rate_kind, rates)
 
 
 # --- The filter form's choices -----------------------------------------------------------
@@ -201,6 +200,11 @@ class Choices:
 
     years: frozenset[int] = frozenset()
     regions: frozenset[str] = frozenset()
+
+
+# In every part's key: what a kept part holds, so that parts kept by an older version of this
+# code are not read after an upgrade.
+PART = ("dashboard_part", *(f.name for f in fields(Part)), *(f.name for f in fields(Choices)))
 
 
 def choices_of_parts(

@@ -177,23 +177,29 @@ def counts_from_groups(groups: Iterable[tuple], grades: list[str]) -> dict:
         "total",
         "scored",
     ]
-    row: dict = dict.fromkeys(keys, 0) | {"score_sum": None, "budget": None, "actual": None}
-    grade_index = {name: i for i, name in enumerate(grades)}
-    for status, grade, score, rate, no_budget, count, scored, *sums in groups:
+    row: dict = dict.fromkeys(keys, 0)
+    status_key = {value: f"status_{value}" for value in Report.Status.values}
+    grade_key = {name: f"grade_{i}" for i, name in enumerate(grades)}
+    score_key = [f"score_{i}" for i in range(len(SCORE_BINS))]
+    rate_key = [f"rate_{i}" for i in range(len(RATE_BINS))]
+    sums: tuple[list, list, list] = ([], [], [])  # of score, budget, actual
+    for status, grade, score, rate, no_budget, count, scored, *group_sums in groups:
         row["total"] += count
         row["scored"] += scored
-        if f"status_{status}" in row:
-            row[f"status_{status}"] += count
-        if grade in grade_index:
-            row[f"grade_{grade_index[grade]}"] += count
+        if status in status_key:
+            row[status_key[status]] += count
+        if grade in grade_key:
+            row[grade_key[grade]] += count
         if score is not None:
-            row[f"score_{score}"] += count
+            row[score_key[score]] += count
         if rate is not None:
-            row[f"rate_{rate}"] += count
+            row[rate_key[rate]] += count
         row["no_budget"] += no_budget * count
-        for key, value in zip(("score_sum", "budget", "actual"), sums, strict=True):
+        for values, value in zip(sums, group_sums, strict=True):
             if value is not None:
-                row[key] = value if row[key] is None else row[key] + value
+                values.append(value)
+    for key, values in zip(("score_sum", "budget", "actual"), sums, strict=True):
+        row[key] = sum(values) if values else None
     return row
 
 
