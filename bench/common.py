@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import itertools
 import json
 import os
 import secrets
@@ -232,6 +233,16 @@ def made_page_timings(
     timed), or ``before()`` called instead (a change that makes what shows it stale)."""
     page_get(client, url)
     return timings(lambda: page_get(client, url), repeat=repeat, before=before or caches_clear)
+
+
+def report_saved_before(report_ids: Iterable[int]) -> Callable[[], None]:
+    """A ``before`` for ``made_page_timings``: the totals of one report refreshed, as a
+    clerk's save does, the next of ``report_ids`` each time (the dashboard is kept in parts:
+    a save makes its department's part stale; dashboard/parts.py)."""
+    from reports.totals import totals_refresh
+
+    ids = itertools.cycle(list(report_ids))
+    return lambda: totals_refresh([next(ids)])
 
 
 def median(values: Iterable[float]) -> float:

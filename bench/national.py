@@ -24,14 +24,12 @@ or a flush). The slowest query of each page as made is shown with its
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import re
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 
 from bench import common, postgres
 
@@ -178,29 +176,27 @@ def measure(figures: dict, reports_generated: int) -> None:
 
         from departments.models import Department, User
         from reports.models import Report
-        from reports.totals import totals_refresh
 
         department = Department.objects.get(code=HISTORY_DEPARTMENT)
         region = department.region
         year = common.DEMO_YEAR
         reports = Report.objects.filter(year=year).order_by("department_id")
-        # One report a county, across the country: each save below is in another part.
-        countrywide = itertools.cycle(reports.values_list("pk", flat=True)[:: DEPARTMENTS * 7])
-        in_region = itertools.cycle(
-            reports.filter(department__region=region).values_list("pk", flat=True)
-        )
-
-        def saved(reports) -> Callable[[], None]:
-            return lambda: totals_refresh([next(reports)])
-
+        # One report a county in every 7th county, across the country: a save in another
+        # part each time.
+        countrywide = reports.values_list("pk", flat=True)[:: DEPARTMENTS * 7]
+        in_region = reports.filter(department__region=region).values_list("pk", flat=True)
         pages = {
             "national_list_s": ("auditor", "/approved/", None),
-            "national_dashboard_s": ("admin", f"/dashboard/{year}/", saved(countrywide)),
+            "national_dashboard_s": (
+                "admin",
+                f"/dashboard/{year}/",
+                common.report_saved_before(countrywide),
+            ),
             "national_dashboard_cold_s": ("admin", f"/dashboard/{year}/", None),
             "national_dashboard_region_s": (
                 "admin",
                 f"/dashboard/{year}/?{_query(region=region)}",
-                saved(in_region),
+                common.report_saved_before(in_region),
             ),
             "national_history_s": ("admin", f"/departments/{department.pk}/history/", None),
         }

@@ -2,7 +2,9 @@
 
 ``python -m bench.web`` prints ``rps_hello``, ``rps_report_view``, ``rps_auditor_list``,
 ``rps_pdf_download`` and ``rps_public_report``, each with its ratio to ``rps_hello``, and the
-three signed-in pages' ratios to ``rps_hello_signed_in`` (``…_ratio_signed_in``), as JSON.
+three signed-in pages' ratios to ``rps_hello_signed_in`` (``…_ratio_signed_in``), as JSON;
+``rps_pdf_file_only`` sends the same PDF with no check and no record (bench/urls.py), the
+floor of the download, which ``rps_pdf_download_ratio_file_only`` compares it with.
 (Not ``bench/http.py``: run as a script, that name would hide the standard library's ``http``
 package.)
 
@@ -151,6 +153,8 @@ def measure(figures: dict, work: Path) -> None:
         "rps_report_view": (f"/reports/{report.pk}/", auditor),
         "rps_auditor_list": ("/approved/", auditor),
         "rps_pdf_download": (f"/reports/{report.pk}/pdf/", auditor),
+        # The same PDF with nothing else (bench/urls.py): the floor of rps_pdf_download.
+        "rps_pdf_file_only": ("/bench/file/", auditor),
         # The published demo's public page, anonymous (publishing.public).
         "rps_public_report": (f"/public/{report.pk}/", ""),
     }
@@ -196,6 +200,13 @@ def measure(figures: dict, work: Path) -> None:
         figures[f"{name}_ratio_signed_in"] = common.rounded(
             common.median(rates[name]) / signed_in, 3
         )
+    # What the download costs beyond sending the same file, signed in (issue 20).
+    figures["rps_pdf_download_ratio_file_only"] = common.rounded(
+        common.median(rates["rps_pdf_download"]) / common.median(rates["rps_pdf_file_only"]), 3
+    )
+    figures["rps_pdf_file_only_ratio_signed_in"] = common.rounded(
+        common.median(rates["rps_pdf_file_only"]) / signed_in, 3
+    )
     figures["rps_non_200"] = sum(others.values())
     figures["rps_setup"] = (
         f"gunicorn {WORKERS} sync workers, {CONNECTIONS} connections, "

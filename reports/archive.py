@@ -312,20 +312,41 @@ def _preview_store(*, report: Report, name: str, data: bytes) -> None:
             default_storage.delete(f"{folder}/{other}")
 
 
+_RECORD_COLUMNS = ("user_id", "report_id", "version_id", "kind", "sha256", "created_at")
+
+
+@functools.cache
+def _record_sql(vendor: str) -> str:
+    """The INSERT of a download record, made once per process and database kind."""
+    from django.db import connections
+
+    quote = connections[Download.objects.db].ops.quote_name
+    columns = ", ".join(quote(column) for column in _RECORD_COLUMNS)
+    marks = ", ".join(["%s"] * len(_RECORD_COLUMNS))
+    return f"INSERT INTO {quote(Download._meta.db_table)} ({columns}) VALUES ({marks})"
+
+
 def download_record(
     *,
     user,
     report: Report,
     kind: str,
     pdf: OfficialPdf | None = None,
-) -> Download:
-    return Download.objects.create(
-        user=user,
-        report=report,
-        version=pdf.version if pdf else None,
-        kind=kind,
-        sha256=pdf.sha256 if pdf else "",
+) -> None:
+    """Record a download (the one writer of ``Download``, an append-only record): one INSERT,
+    its statement made once, where the ORM's ``create`` compiles it for every download, a
+    tenth of a stored PDF's request (issue 20)."""
+    from django.db import connections
+    from django.utils import timezone
+
+    connection = connections[Download.objects.db]
+    created_at = Download._meta.get_field("created_at").get_db_prep_value(
+        timezone.now(), connection
     )
+    values = [user.pk, report.pk, pdf.version_id if pdf else None, kind]
+    values += [pdf.sha256 if pdf else "", created_at]
+    with connection.cursor() as cursor:
+        cursor.execute(_record_sql(connection.vendor), values)
 
 
 # Many reports at once: the auditor's list and its ZIP

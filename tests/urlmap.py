@@ -222,9 +222,8 @@ def build_world(users: dict) -> World:
     report_create(department=other, year=2022)
     version = approved.approved_versions.get()
     pdf = archive.version_pdf(version=version)
-    download = archive.download_record(
-        user=users["auditor"], report=approved, kind=Download.Kind.PDF, pdf=pdf
-    )
+    archive.download_record(user=users["auditor"], report=approved, kind=Download.Kind.PDF, pdf=pdf)
+    download = Download.objects.get(user=users["auditor"], kind=Download.Kind.PDF)
     clerk_staff = User.objects.create_user(
         "clerk_staff", department=department, is_staff=True, first_name="本部门填报员（工作人员）"
     )
