@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import re
 import subprocess
 import zipfile
 from decimal import Decimal as D
@@ -391,6 +392,14 @@ def test_the_list_costs_the_same_queries_at_any_size(
         page = auditor.get("/approved/").content.decode()
     assert "共 91 份" in page
     assert "第 1 / 2 页" in page
+
+    # By department code, each once: the demo's 430181-001 and T00000…T00048, then the rest.
+    def listed(html: str) -> list[int]:
+        rows = html[html.index("<tbody") : html.index("</tbody>")]
+        return [int(n) for n in re.findall(r"测试部门(\d+)<", rows)]
+
+    first, second = listed(page), listed(auditor.get("/approved/?page=2").content.decode())
+    assert first == list(range(49)) and second == list(range(49, 90))
 
 
 def test_the_list_is_kept_per_scope_and_filter_until_a_report_moves(
